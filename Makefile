@@ -1,0 +1,41 @@
+# Jury Blanc — every target creates/uses .venv with pip (torch first: the CPU wheel on local disk).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8501
+
+.PHONY: install index run test lint bench eval clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## create the venv and install pinned dependencies
+
+index: install ## index corpus/ (incremental; skips unchanged files)
+	$(PY) -m assistant ingest
+
+run: index ## set up, index if needed, and start the app on the offline default
+	$(PY) -m assistant app --port $(PORT)
+
+test: install ## run the test suite
+	$(PY) -m pytest
+
+lint: install ## ruff + mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: install ## benchmarks (figures printed and written to evals/results/)
+	$(PY) -m evals.bench
+
+eval: install ## the project's own dev sets
+	$(PY) -m assistant eval
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Jury Blanc: a grounded assistant for the RNCP "Manager de la stratégie digitale"."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,46 @@
+"""Code parsing: the traps of the source (CR1-2 is one criterion; grouped codes expand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.referentiel import find_codes, normalize_code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Que dit le CR1-2 ?", ["CR1-2"]),
+        ("CR1 et CR2", ["CR1", "CR2"]),
+        ("CR11 à 13", ["CR11", "CR12", "CR13"]),
+        ("CR18-19", ["CR18", "CR19"]),
+        ("CR2-1 à CR2-3", ["CR2-1", "CR2-2", "CR2-3"]),
+        ("Partie individuelle (CS2-4 et CS2-5)", ["CS2-4", "CS2-5"]),
+        ("Partie individuelle (CS1-4 à CS1-6)", ["CS1-4", "CS1-5", "CS1-6"]),
+        ("cr 7 et c7", ["CR7", "C7"]),
+        ("comment est évaluée l'E2 ?", ["E2"]),
+        ("E5 option 2", ["E5-opt2"]),
+        ("c'est quoi l'option 2 du bloc 5", ["B5-opt2"]),
+        ("le bloc 3", ["B3"]),
+        ("article L6113-1", ["L6113-1"]),
+        ("GA4 et Semrush", []),
+        ("il y a 3 critères, vision à 3 ans", []),
+        ("Le cadrage du projet (C11) est cohérent", ["C11"]),
+        ("CR20 et C25 n'existent pas", []),
+        ("CR1-7 n'existe pas", []),
+    ],
+)
+def test_find_codes(text: str, expected: list[str]) -> None:
+    assert find_codes(text) == expected
+
+
+def test_bare_e5_means_all_three_options() -> None:
+    assert find_codes("Comment se passe l'E5 ?") == ["E5-opt1", "E5-opt2", "E5-opt3"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("cr7", "CR7"), (" CR 7 ", "CR7"), ("e5-opt2", "E5-opt2"), ("E5 option 3", "E5-opt3"), ("cs2-4", "CS2-4")],
+)
+def test_normalize_code(raw: str, code: str) -> None:
+    assert normalize_code(raw) == code
