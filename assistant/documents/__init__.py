@@ -1,0 +1,59 @@
+"""Document loading: PDF, Word (.docx), Markdown and plain text to ordered text units.
+
+Use :func:`load_document`; it returns a :class:`LoadedDocument` or raises a
+:class:`DocumentError` whose ``code`` is stable and whose ``message`` is a
+French sentence for the user.
+"""
+
+from .errors import (
+    BadEncodingError,
+    BinaryContentError,
+    CorruptedDocumentError,
+    DocumentError,
+    DocumentNotFoundError,
+    EmptyDocumentError,
+    EncryptedPdfError,
+    ErrorCode,
+    NoTextError,
+    NotPdfError,
+    TooLargeError,
+    TooManyPagesError,
+    UnsupportedTypeError,
+)
+from .loader import DEFAULT_LIMITS, load_document, sanitize_filename
+from .models import (
+    DocType,
+    DocumentWarning,
+    LoadedDocument,
+    LoadLimits,
+    TextUnit,
+    UnitKind,
+)
+from .sniff import Sniffed, sniff
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "BadEncodingError",
+    "BinaryContentError",
+    "CorruptedDocumentError",
+    "DocType",
+    "DocumentError",
+    "DocumentNotFoundError",
+    "DocumentWarning",
+    "EmptyDocumentError",
+    "EncryptedPdfError",
+    "ErrorCode",
+    "LoadLimits",
+    "LoadedDocument",
+    "NoTextError",
+    "NotPdfError",
+    "Sniffed",
+    "TextUnit",
+    "TooLargeError",
+    "TooManyPagesError",
+    "UnitKind",
+    "UnsupportedTypeError",
+    "load_document",
+    "sanitize_filename",
+    "sniff",
+]

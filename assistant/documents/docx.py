@@ -1,0 +1,179 @@
+"""Word (.docx) with python-docx: body paragraphs and tables in document order.
+
+* Headings are paragraphs styled "Heading N" / "Titre N" (or a style based on
+  one), or carrying an outline level; they set the heading path. The
+  document title ("Title" / "Titre") is a heading unit but not a parent of
+  the sections that follow, so paths stay short.
+* Consecutive list paragraphs (a "List..." / "Liste..." style, or numbering)
+  form one ``list`` unit, one item per line.
+* A table is one ``table`` unit: ``rows`` holds the cell texts (a merged cell
+  counted once per row, nested tables flattened into their cell) and the
+  text renders each row as ``cell | cell``.
+* Headers, footers, footnotes, comments and text boxes are not read.
+* A package that python-docx cannot open is ``corrupted``. A body without
+  text is ``no_text`` when the package holds images (pasted scans), ``empty``
+  otherwise. Parts that would decompress to more than
+  :data:`MAX_EXPANSION` times ``max_bytes`` are refused (``too_large``), so a
+  ZIP bomb never reaches the XML parser.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from .errors import CorruptedDocumentError, EmptyDocumentError, NoTextError, TooLargeError
+from .models import LoadedDocument, LoadLimits, UnitCollector
+from .text import chunk_text, clean_text
+
+MAX_EXPANSION = 10
+_HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*([1-9])$", re.IGNORECASE)
+_TITLE_STYLES = frozenset({"title", "titre"})
+_LIST_STYLE = re.compile(r"^(?:list|liste)\b", re.IGNORECASE)
+_MAX_STYLE_DEPTH = 8
+_MAX_TABLE_DEPTH = 4
+_TITLE_LEVEL = 0
+
+
+def load_docx(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
+    _check_expansion(data, name, limits)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:
+        raise CorruptedDocumentError(name, kind="document Word", detail=repr(error)) from error
+    reader = _BodyReader()
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            reader.paragraph(block)
+        else:
+            reader.table(block)
+    reader.flush_list()
+    if not reader.collector.units:
+        has_images = any(rel.reltype.endswith("/image") for rel in document.part.rels.values())
+        if has_images:
+            raise NoTextError(name, detail="DOCX body holds images but no text")
+        raise EmptyDocumentError(name, detail="DOCX body without text")
+    return LoadedDocument.from_units(name=name, doc_type="docx", units=reader.collector.units)
+
+
+def _check_expansion(data: bytes, name: str, limits: LoadLimits) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except Exception as error:
+        raise CorruptedDocumentError(name, kind="document Word", detail=repr(error)) from error
+    limit = MAX_EXPANSION * limits.max_bytes
+    if expanded > limit:
+        raise TooLargeError(name, size=expanded, limit=limit, uncompressed=True)
+
+
+def heading_level(paragraph: Paragraph) -> int | None:
+    """1-9 for a heading, 0 for the document title, None for body text."""
+    style: ParagraphStyle | None = paragraph.style
+    for _ in range(_MAX_STYLE_DEPTH):
+        if style is None:
+            break
+        for label in (str(style.name or ""), str(style.style_id or "")):
+            match = _HEADING_STYLE.match(label.strip())
+            if match:
+                return int(match.group(1))
+            if label.strip().lower() in _TITLE_STYLES:
+                return _TITLE_LEVEL
+        style = style.base_style
+    p_pr = paragraph._p.pPr
+    outline = p_pr.outlineLvl if p_pr is not None else None
+    if outline is not None and outline.val is not None and 0 <= int(outline.val) <= 8:
+        return int(outline.val) + 1
+    return None
+
+
+def is_list_paragraph(paragraph: Paragraph) -> bool:
+    style = paragraph.style
+    if style is not None and _LIST_STYLE.match(str(style.name or "")):
+        return True
+    p_pr = paragraph._p.pPr
+    return p_pr is not None and p_pr.numPr is not None
+
+
+def table_rows(table: Table, depth: int = 0) -> list[list[str]]:
+    """Cell texts row by row; a cell merged across columns appears once."""
+    rows: list[list[str]] = []
+    for row in table.rows:
+        seen: set[int] = set()
+        cells: list[str] = []
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(_cell_text(cell, depth))
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def _cell_text(cell: _Cell, depth: int) -> str:
+    parts: list[str] = []
+    for block in cell.iter_inner_content():
+        if isinstance(block, Paragraph):
+            parts.append(clean_text(block.text).strip())
+        elif depth < _MAX_TABLE_DEPTH:
+            parts.extend(" | ".join(row) for row in table_rows(block, depth + 1))
+    return "\n".join(part for part in parts if part)
+
+
+def render_rows(rows: list[list[str]]) -> str:
+    return "\n".join(" | ".join(" ".join(cell.split()) for cell in row) for row in rows)
+
+
+class _BodyReader:
+    def __init__(self) -> None:
+        self.collector = UnitCollector()
+        self.path: list[tuple[int, str]] = []
+        self.list_items: list[str] = []
+
+    @property
+    def section(self) -> tuple[str, ...]:
+        return tuple(title for level, title in self.path if level != _TITLE_LEVEL)
+
+    def paragraph(self, paragraph: Paragraph) -> None:
+        text = clean_text(paragraph.text).strip()
+        if not text:
+            return
+        level = heading_level(paragraph)
+        if level is not None:
+            self.heading(level, " ".join(text.split()))
+        elif is_list_paragraph(paragraph):
+            self.list_items.append(text)
+        else:
+            self.flush_list()
+            for piece in chunk_text(text):
+                self.collector.add(piece, "paragraph", section=self.section)
+
+    def heading(self, level: int, title: str) -> None:
+        self.flush_list()
+        if level == _TITLE_LEVEL:
+            self.path = []
+            self.collector.add(title, "heading", section=(title,))
+            return
+        while self.path and self.path[-1][0] >= level:
+            self.path.pop()
+        self.path.append((level, title))
+        self.collector.add(title, "heading", section=self.section)
+
+    def table(self, table: Table) -> None:
+        self.flush_list()
+        rows = table_rows(table)
+        if rows:
+            self.collector.add(render_rows(rows), "table", section=self.section, rows=rows)
+
+    def flush_list(self) -> None:
+        if self.list_items:
+            for piece in chunk_text("\n".join(self.list_items)):
+                self.collector.add(piece, "list", section=self.section)
+            self.list_items = []
