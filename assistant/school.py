@@ -38,6 +38,10 @@ class Contact(_Model):
     message: str = "Contactez le service admissions de votre école."
     keywords: list[str] = Field(default_factory=list)
 
+    @property
+    def has_details(self) -> bool:
+        return any(d and d.strip() for d in (self.email, self.phone, self.url))
+
     def render(self) -> str:
         """One French line with whatever contact details are filled."""
         details = [d for d in (self.email, self.phone, self.url) if d and d.strip()]

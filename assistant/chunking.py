@@ -1,0 +1,128 @@
+"""Structure-aware chunking: one chunk per référentiel item; course documents by heading then size."""
+
+from __future__ import annotations
+
+import hashlib
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from assistant.chunks import Chunk, DocKind
+from assistant.documents import LoadedDocument, TextUnit
+from assistant.referentiel import Referentiel, find_codes, join
+from assistant.referentiel.loader import REFERENTIEL_FILE
+
+CHUNK_CHARS = 1000
+OVERLAP_CHARS = 150
+
+KIND_FR = {
+    "criterion": "critère d'évaluation",
+    "block": "bloc de critères tel qu'imprimé",
+    "competency": "compétence",
+    "activity": "activité",
+    "evaluation": "modalité d'évaluation",
+    "bloc": "présentation du bloc",
+    "section": "introduction du référentiel",
+    "attendus": "attendus (fiche pédagogique du projet)",
+}
+
+
+def _header(bloc_label: str, code: str, kind: str) -> str:
+    parts = [p for p in (bloc_label, code, KIND_FR[kind]) if p]
+    return " — ".join(parts) + " :"
+
+
+def referentiel_chunks(ref: Referentiel) -> list[Chunk]:
+    """One chunk per référentiel item, each with a short orienting header."""
+    out: list[Chunk] = []
+
+    def add(code: str, kind: str, body: str, codes: list[str], *, bloc: str = "", evaluation: str = "",
+            title: str = "", doc_type: DocKind = "referentiel") -> None:  # fmt: skip
+        label = ref.bloc(bloc).label if bloc else ""
+        header = _header(label, code, kind)
+        out.append(
+            Chunk(
+                id=f"ref:{kind}:{code}",
+                text=f"{header} {title + ' — ' if title else ''}{body}",
+                body=body,
+                source=REFERENTIEL_FILE if doc_type == "referentiel" else "referentiel/attendus.yaml",
+                title=title or code,
+                doc_type=doc_type,
+                section=f"{label} > {code}" if label else code,
+                codes=codes,
+                kind=kind,
+                bloc=bloc,
+                evaluation=evaluation,
+            )
+        )
+
+    for section in ref.sections:
+        body = join(section.text)
+        add(section.id, "section", body, [section.id], title=section.title)
+    for bloc in ref.blocs:
+        add(bloc.id, "bloc", f"{bloc.title}. {join(bloc.intro)}", [bloc.id], bloc=bloc.id, title=bloc.title)
+        for act in bloc.activities:
+            add(act.code, "activity", join(act.text), [act.code], bloc=bloc.id, title=join(act.title))
+        for comp in bloc.competencies:
+            add(comp.code, "competency", join(comp.text), [comp.code], bloc=bloc.id)
+    for ev in ref.evaluations:
+        body = f"{join(ev.title)} {join(ev.modality)}"
+        add(ev.key, "evaluation", body, [ev.key], bloc=ev.bloc, evaluation=ev.key)
+        for block in ev.blocks:
+            if len(block.codes) > 1:
+                text = " ".join(filter(None, [block.preamble, join(block.text)]))
+                add(block.raw_code or block.id, "block", text, list(block.codes), bloc=ev.bloc, evaluation=ev.key)
+    for crit in ref.criteria:
+        ev = ref.evaluation(crit.evaluation)
+        add(crit.code, "criterion", crit.full_text, [crit.code], bloc=ev.bloc, evaluation=ev.key)
+        if crit.attendus:
+            lines = [f"{a.label} : {a.evidence}" for a in crit.attendus]
+            add(crit.code, "attendus", " ".join(lines), [crit.code], bloc=ev.bloc, evaluation=ev.key,
+                doc_type="attendus")  # fmt: skip
+    return out
+
+
+def _sections(doc: LoadedDocument) -> list[tuple[str, int | None, list[TextUnit]]]:
+    """Group consecutive units by (heading path, page)."""
+    groups: list[tuple[str, int | None, list[TextUnit]]] = []
+    for unit in doc.units:
+        path = " > ".join(unit.section)
+        if groups and groups[-1][0] == path and groups[-1][1] == unit.page:
+            groups[-1][2].append(unit)
+        else:
+            groups.append((path, unit.page, [unit]))
+    return groups
+
+
+def document_chunks(doc: LoadedDocument, source: str, doc_type: DocKind) -> list[Chunk]:
+    """Split a course document by headings, then by size with overlap."""
+    meta = doc.metadata
+    title = str(meta.get("title") or doc.name)
+    # A sheet is about its criteria; evaluations it serves stay document-level (the programme guide
+    # serves them all, which would make every one of its passages "ground" every evaluation).
+    criteres = meta.get("criteres") or []
+    served = [str(c) for c in criteres] if isinstance(criteres, list) else []
+    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_CHARS, chunk_overlap=OVERLAP_CHARS)
+    out: list[Chunk] = []
+    digest = hashlib.sha1(source.encode()).hexdigest()[:10]
+    for path, page, units in _sections(doc):
+        text = "\n\n".join(u.text for u in units if u.kind != "heading" or len(units) == 1)
+        if not text.strip():
+            continue
+        for piece in splitter.split_text(text):
+            codes = list(dict.fromkeys([*served, *find_codes(piece)]))
+            header = " — ".join(p for p in (title, path) if p and p != title) or title
+            out.append(
+                Chunk(
+                    id=f"doc:{digest}:{len(out)}",
+                    text=f"{header} : {piece}",
+                    body=piece,
+                    source=source,
+                    title=title,
+                    doc_type=doc_type,
+                    page=page,
+                    section=path,
+                    codes=codes,
+                    kind="passage",
+                )
+            )
+    return out

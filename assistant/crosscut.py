@@ -1,0 +1,320 @@
+"""Cross-cutting questions ("quels critères parlent d'accessibilité ?") answered from the structured data.
+
+Plain top-k retrieval is weak here: a complete answer needs every matching item. We detect the
+list intent and the target kind (criteria, competencies, evaluations…), extract the concept words,
+and scan every référentiel item's verbatim text for them (accent-folded, Snowball-stemmed).
+Evaluation *formats* (group / individual / oral) come from the evaluations' parts, not from words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import Stemmer
+
+from assistant.referentiel import Referentiel, find_codes, fold, join
+from assistant.referentiel.models import ItemKind
+
+_STEM = Stemmer.Stemmer("french")
+
+KIND_WORDS: dict[ItemKind, tuple[str, ...]] = {
+    "criterion": ("critere", "criteres", "criteria", "criterion", "criterions"),
+    "competency": ("competence", "competences", "competency", "competencies", "skill", "skills"),
+    "evaluation": (
+        "epreuve", "epreuves", "evaluation", "evaluations", "examen", "examens", "exam", "exams",
+        "assessment", "assessments", "modalite", "modalites",
+    ),
+    "activity": ("activite", "activites", "activity", "activities"),
+    "bloc": ("bloc", "blocs", "block", "blocks"),
+}  # fmt: skip
+LIST_MARKERS = (
+    "quels", "quelles", "lesquels", "lesquelles", "ou", "which", "where", "liste", "lister", "list",
+    "tous", "toutes", "all", "koi", "quoi",
+)  # fmt: skip
+# Words that frame the question rather than name the concept.
+FRAME_WORDS = (
+    set(
+        [
+            "le",
+            "la",
+            "les",
+            "l",
+            "de",
+            "des",
+            "du",
+            "d",
+            "un",
+            "une",
+            "et",
+            "ou",
+            "a",
+            "au",
+            "aux",
+            "en",
+            "dans",
+            "pour",
+            "par",
+            "sur",
+            "que",
+            "qui",
+            "quoi",
+            "quel",
+            "quels",
+            "quelle",
+            "quelles",
+            "est",
+            "sont",
+            "ce",
+            "c",
+            "cest",
+            "il",
+            "elle",
+            "ils",
+            "on",
+            "nous",
+            "vous",
+            "tu",
+            "je",
+            "me",
+            "te",
+            "se",
+            "y",
+            "ne",
+            "pas",
+            "plus",
+            "the",
+            "of",
+            "in",
+            "on",
+            "to",
+            "is",
+            "are",
+            "do",
+            "does",
+            "what",
+            "which",
+            "where",
+            "who",
+            "how",
+            "a",
+            "an",
+            "and",
+            "or",
+            "for",
+            "with",
+            "about",
+            "my",
+            "our",
+            "your",
+            "that",
+            "this",
+            "these",
+            "those",
+            "any",
+            "referentiel",
+            "referentiels",
+            "mention",
+            "mentionne",
+            "mentionnent",
+            "mentionner",
+            "mentions",
+            "mentioned",
+            "parle",
+            "parlent",
+            "parler",
+            "talk",
+            "talks",
+            "cite",
+            "citent",
+            "cites",
+            "cited",
+            "citer",
+            "demande",
+            "demandent",
+            "demander",
+            "require",
+            "requires",
+            "required",
+            "ask",
+            "asks",
+            "fait",
+            "font",
+            "faire",
+            "reference",
+            "references",
+            "prend",
+            "prendre",
+            "prennent",
+            "compte",
+            "compte",
+            "account",
+            "take",
+            "takes",
+            "taken",
+            "concerne",
+            "concernent",
+            "concerner",
+            "evoque",
+            "evoquent",
+            "evoquer",
+            "aborde",
+            "abordent",
+            "aborder",
+            "doit",
+            "doivent",
+            "faut",
+            "candidat",
+            "candidats",
+            "candidate",
+            "candidates",
+            "jury",
+            "certification",
+            "titre",
+            "programme",
+            "formation",
+            "entierement",
+            "totalement",
+            "seulement",
+            "uniquement",
+            "only",
+            "fully",
+            "entirely",
+            "completely",
+            "ya",
+            "koi",
+            "bosse",
+            "bosser",
+        ]
+    )
+    | {w for words in KIND_WORDS.values() for w in words}
+    | set(LIST_MARKERS)
+)
+
+# English -> French concept words (the référentiel is French).
+EN_FR = {
+    "accessibility": "accessibilite", "accessible": "accessibilite", "disability": "handicap",
+    "disabilities": "handicap", "disabled": "handicap", "gdpr": "rgpd", "budget": "budget",
+    "budgets": "budget", "tools": "outils", "tool": "outil", "crisis": "crise", "data": "donnees",
+    "team": "equipe", "teams": "equipes", "supplier": "prestataire", "suppliers": "prestataires",
+    "inclusion": "inclusion", "kpi": "indicateurs", "kpis": "indicateurs", "dashboard": "tableau",
+    "oral": "oral", "group": "groupe", "individual": "individuel", "written": "ecrit",
+}  # fmt: skip
+# Concept -> extra forms that mean the same in the référentiel.
+SYNONYMS = {
+    "rgpd": ("rgpd", "gdpr"),
+    "handicap": ("handicap",),
+    "accessibilite": ("accessibilite", "accessibilit"),
+    "vulgariser": ("vulgaris",),
+    "gestion": ("gestion de projet", "pilotage", "gantt", "trello", "slack", "retro-planning", "retroplanning"),
+}
+
+FORMAT_CONCEPTS = {
+    "group": ("groupe", "collectif", "collective", "group", "equipe"),
+    "individual_only": ("individuelles", "individuels", "individuelle", "individuel", "individual", "seul", "alone"),
+    "oral": ("oral", "orale", "soutenance", "jury", "presentation", "presenter", "defend", "defense"),
+}
+
+
+@dataclass
+class CrossCut:
+    kinds: list[ItemKind]
+    concepts: list[str]
+    matches: list[str] = field(default_factory=list)  # item ids, document order
+    format_query: str | None = None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold(text).replace("’", "'"))
+
+
+def _stem(word: str) -> str:
+    return str(_STEM.stemWord(word))
+
+
+def item_texts(ref: Referentiel) -> dict[str, tuple[ItemKind, str]]:
+    """Every item's searchable verbatim text (criteria include their attached sentences)."""
+    out: dict[str, tuple[ItemKind, str]] = {}
+    for section in ref.sections:
+        out[section.id] = ("section", join(section.text))
+    for bloc in ref.blocs:
+        out[bloc.id] = ("bloc", f"{bloc.title} {join(bloc.intro)}")
+        for act in bloc.activities:
+            out[act.code] = ("activity", f"{join(act.title)} {join(act.text)}")
+        for comp in bloc.competencies:
+            out[comp.code] = ("competency", join(comp.text))
+    for ev in ref.evaluations:
+        out[ev.key] = ("evaluation", f"{join(ev.title)} {join(ev.modality)}")
+    for crit in ref.criteria:
+        out[crit.code] = ("criterion", crit.full_text)
+    return out
+
+
+ALL_KINDS: list[ItemKind] = ["section", "bloc", "activity", "competency", "evaluation", "criterion"]
+
+
+def detect(question: str) -> tuple[list[ItemKind], list[str]] | None:
+    """(target kinds, concept words) when the question asks for a list of items; else None.
+
+    A question naming codes is about those codes, not a cross-cutting one.
+    """
+    if find_codes(question):
+        return None
+    folded = re.sub(r"criteres?\s+d['’ ]?\s*evaluations?", "criteres", fold(question))
+    words = [w for w in _words(folded) if not re.search(r"-(t-)?(il|elle|ils|elles|on)$", w)]
+    kinds = [kind for kind, forms in KIND_WORDS.items() if any(w in forms for w in words)]
+    has_marker = any(w in LIST_MARKERS for w in words)
+    where_in_ref = ("ou" in words or "where" in words) and ("referentiel" in words or "mention" in words)
+    if not (kinds and has_marker) and not where_in_ref:
+        return None
+    concepts = [EN_FR.get(w, w) for w in words if w not in FRAME_WORDS and len(w) > 2 and not w.isdigit()]
+    if not concepts:
+        return None
+    return (kinds or ALL_KINDS), list(dict.fromkeys(concepts))
+
+
+def _format_matches(ref: Referentiel, concepts: list[str]) -> tuple[str, list[str]] | None:
+    for name, forms in FORMAT_CONCEPTS.items():
+        if any(c in forms for c in concepts):
+            if name == "group":
+                return name, [e.key for e in ref.evaluations if e.is_group]
+            if name == "individual_only":
+                return name, [e.key for e in ref.evaluations if not e.is_group]
+            return name, [e.key for e in ref.evaluations if any("oral" in p.formats for p in e.parts)]
+    return None
+
+
+def crosscut(ref: Referentiel, question: str) -> CrossCut | None:
+    """Items of the requested kinds whose text holds the question's concept(s)."""
+    detected = detect(question)
+    if detected is None:
+        return None
+    kinds, concepts = detected
+    result = CrossCut(kinds=kinds, concepts=concepts)
+    if kinds == ["evaluation"]:
+        fmt = _format_matches(ref, concepts)
+        if fmt:
+            result.format_query, result.matches = fmt
+            return result
+    texts = item_texts(ref)
+    item_stems = {code: {_stem(w) for w in _words(text)} for code, (_, text) in texts.items()}
+    folded = {code: fold(text) for code, (_, text) in texts.items()}
+
+    def has(code: str, concept: str) -> bool:
+        return _stem(concept) in item_stems[code] or any(f in folded[code] for f in SYNONYMS.get(concept, ()))
+
+    # Rarer concepts name the topic ("handicap"); frequent ones ("projet") frame it: weight by IDF.
+    n = len(texts)
+    idf = {c: math.log((n + 1) / (1 + sum(has(code, c) for code in texts))) for c in concepts}
+    total = sum(idf.values()) or 1.0
+    scored = [
+        (sum(idf[c] for c in concepts if has(code, c)) / total, code)
+        for code, (kind, _) in texts.items()
+        if kind in kinds or kind == "section"
+    ]
+    best = max((score for score, _ in scored), default=0.0)
+    if best <= 0:
+        return result
+    result.matches = [code for score, code in scored if score > 0 and score >= 0.5 * best]
+    return result

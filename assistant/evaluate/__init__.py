@@ -1,0 +1,1 @@
+"""The project's own dev-set evaluations (`jury-blanc eval …`)."""

@@ -1,0 +1,43 @@
+"""Dev-set files under evals/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.config import PROJECT_ROOT
+
+EVALS_DIR = PROJECT_ROOT / "evals"
+
+
+class EvalQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    question: str
+    lang: Literal["fr", "en"]
+    style: Literal["formal", "informal"]
+    type: Literal["code", "evaluation", "bloc", "crosscutting", "open", "out_of_scope"]
+    audience: Literal["candidate", "tutor", "admissions"]
+    codes: list[str] = Field(default_factory=list)
+    must_mention: list[str] = Field(default_factory=list)
+
+    @property
+    def in_scope(self) -> bool:
+        return self.type != "out_of_scope"
+
+
+def load_questions(path: Path | None = None) -> list[EvalQuestion]:
+    raw = yaml.safe_load((path or EVALS_DIR / "questions.yaml").read_text(encoding="utf-8"))
+    return [EvalQuestion.model_validate(q) for q in raw]
+
+
+def group_mean(rows: list[dict[str, object]], key: str, metric: str) -> dict[str, tuple[float, int]]:
+    """Mean of ``metric`` per value of ``key``: {value: (mean, n)}."""
+    groups: dict[str, list[float]] = {}
+    for row in rows:
+        groups.setdefault(str(row[key]), []).append(float(row[metric]))  # type: ignore[arg-type]
+    return {k: (sum(v) / len(v), len(v)) for k, v in sorted(groups.items())}

@@ -1,0 +1,271 @@
+"""Index the corpus (référentiel + course materials + extra files) incrementally by content hash.
+
+A manifest (``<data_dir>/index/manifest.json``) records, per source file, its hash and chunk ids.
+It is written after every file, so an interrupted run leaves a usable index and resumes where it
+stopped. Unchanged files are skipped; removed files are removed from the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assistant.chunking import document_chunks, referentiel_chunks
+from assistant.chunks import Chunk, DocKind
+from assistant.config import Settings
+from assistant.documents import load_document
+from assistant.embeddings import EmbeddingChoice
+from assistant.referentiel import load_referentiel_from
+from assistant.referentiel.loader import ATTENDUS_FILE, REFERENTIEL_FILE, SOURCE_FILE
+from assistant.store import VectorStore
+
+MANIFEST_VERSION = 1
+# Bump when chunking changes: the version is part of every file's hash, so a new chunker
+# re-indexes everything on the next run instead of mixing old and new chunks.
+CHUNKING_VERSION = "2"
+REFERENTIEL_KEY = "referentiel"
+SUPPORTED = {".pdf", ".docx", ".md", ".markdown", ".txt"}
+COURSE_DIRS: dict[str, DocKind] = {"cours": "cours", "programme": "programme", "documents": "document"}
+EMBED_BATCH = 32
+
+
+class FileEntry(BaseModel):
+    hash: str
+    chunk_ids: list[str]
+    indexed_at: str
+    extra: bool = False
+    title: str = ""
+
+
+class Manifest(BaseModel):
+    version: int = MANIFEST_VERSION
+    model_id: str = ""
+    updated_at: str = ""
+    files: dict[str, FileEntry] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        if not path.is_file():
+            return cls()
+        try:
+            return cls.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return cls()
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.updated_at = _now()
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+        os.replace(tmp, path)  # atomic: a kill never leaves half a manifest
+
+    @property
+    def chunk_count(self) -> int:
+        return sum(len(e.chunk_ids) for e in self.files.values())
+
+
+@dataclass
+class IngestSummary:
+    documents: int = 0
+    indexed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    chunks_added: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    model_id: str = ""
+    store: str = ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def manifest_path(settings: Settings) -> Path:
+    return settings.index_dir / "manifest.json"
+
+
+def _sha(paths: list[Path]) -> str:
+    digest = hashlib.sha256(CHUNKING_VERSION.encode())
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def corpus_files(corpus_dir: Path) -> dict[str, tuple[Path, DocKind]]:
+    """Course files to index, keyed by corpus-relative path.
+
+    A PDF rendering of a sheet (``cours/pdf/<slug>.pdf``) replaces its Markdown source in the index,
+    so the same text is not indexed twice.
+    """
+    out: dict[str, tuple[Path, DocKind]] = {}
+    for sub, kind in COURSE_DIRS.items():
+        base = corpus_dir / sub
+        if not base.is_dir():
+            continue
+        files = sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+        rendered = {p.stem for p in files if p.suffix.lower() == ".pdf"}
+        for path in files:
+            if path.suffix.lower() in {".md", ".markdown"} and path.stem in rendered:
+                continue
+            out[str(path.relative_to(corpus_dir))] = (path, kind)
+    return out
+
+
+def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings) -> list[Chunk]:
+    from assistant.documents import LoadLimits
+
+    doc = load_document(path, limits=LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024))
+    if doc.doc_type == "pdf" and not doc.metadata:
+        md = path.parent.parent / f"{path.stem}.md"  # cours/pdf/x.pdf -> cours/x.md front matter
+        if md.is_file():
+            from assistant.courses import split_front_matter
+
+            meta, _ = split_front_matter(md.read_text(encoding="utf-8"))
+            doc = doc.model_copy(update={"metadata": meta})
+    return document_chunks(doc, source, kind)
+
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def ingest(
+    settings: Settings,
+    embedding: EmbeddingChoice,
+    *,
+    extra_paths: list[Path] | None = None,
+    rebuild: bool = False,
+    progress: ProgressFn | None = None,
+    store: VectorStore | None = None,
+) -> IngestSummary:
+    """Bring the index in line with the corpus. Idempotent; ``progress(label, done, total)`` per chunk batch."""
+    started = time.perf_counter()
+    corpus = settings.corpus_dir
+    mpath = manifest_path(settings)
+    manifest = Manifest.load(mpath)
+    if rebuild or (manifest.model_id and manifest.model_id != embedding.model_id):
+        if not rebuild:
+            from assistant.store import IndexModelMismatch
+
+            raise IndexModelMismatch(
+                f"L'index a été construit avec « {manifest.model_id} » mais le modèle configuré est "
+                f"« {embedding.model_id} ». Reconstruisez l'index : jury-blanc ingest --rebuild"
+            )
+        if store is not None:
+            store.reset()
+        else:
+            _reset_local(settings, embedding)
+        manifest = Manifest()
+    store = store or VectorStore(settings, embedding)
+    if store.count() == 0 and manifest.files:
+        manifest = Manifest()  # the store was emptied behind our back: re-index everything
+    manifest.model_id = embedding.model_id
+    summary = IngestSummary(model_id=embedding.model_id, store=store.location)
+
+    # 1. What should be indexed, and with which hash.
+    wanted: dict[str, tuple[str, Callable[[], list[Chunk]], bool]] = {}
+    ref_files = [corpus / REFERENTIEL_FILE, corpus / ATTENDUS_FILE, corpus / SOURCE_FILE]
+    wanted[REFERENTIEL_KEY] = (
+        _sha([p for p in ref_files if p.is_file()]),
+        lambda: referentiel_chunks(load_referentiel_from(corpus)),
+        False,
+    )
+    for source, (path, kind) in corpus_files(corpus).items():
+        wanted[source] = (_sha([path]), lambda p=path, s=source, k=kind: _file_chunks(p, s, k, settings), False)  # type: ignore[misc]
+    for extra_path in extra_paths or []:
+        resolved = extra_path.resolve()
+        wanted[str(resolved)] = (
+            _sha([resolved]),
+            lambda p=resolved: _file_chunks(p, str(p), "document", settings),  # type: ignore[misc]
+            True,
+        )
+    for source, known in manifest.files.items():
+        if known.extra and source not in wanted and Path(source).is_file():
+            kept = Path(source)
+            wanted[source] = (_sha([kept]), lambda p=kept: _file_chunks(p, str(p), "document", settings), True)  # type: ignore[misc]
+    summary.documents = len(wanted)
+
+    # 2. Removed files.
+    for source in [s for s in manifest.files if s not in wanted]:
+        store.delete(manifest.files[source].chunk_ids)
+        del manifest.files[source]
+        summary.removed.append(source)
+        manifest.save(mpath)
+
+    # 3. Changed or new files: load and chunk first (so the progress bar knows the total).
+    todo: list[tuple[str, str, bool, list[Chunk]]] = []
+    for source, (digest, make, extra) in wanted.items():
+        entry = manifest.files.get(source)
+        if entry and entry.hash == digest:
+            summary.skipped.append(source)
+            continue
+        try:
+            chunks = make()
+        except Exception as exc:
+            summary.failed[source] = getattr(exc, "message", None) or str(exc)
+            continue
+        todo.append((source, digest, extra, chunks))
+    total = sum(len(c) for *_, c in todo)
+    done = 0
+    for source, digest, extra, chunks in todo:
+        old = manifest.files.get(source)
+        if old:
+            store.delete(old.chunk_ids)
+        t0 = time.perf_counter()
+        for start in range(0, len(chunks), EMBED_BATCH):
+            batch = chunks[start : start + EMBED_BATCH]
+            store.add(batch)
+            done += len(batch)
+            if progress:
+                progress(source, done, total)
+        summary.embed_seconds += time.perf_counter() - t0
+        title = chunks[0].title if chunks else source
+        manifest.files[source] = FileEntry(
+            hash=digest, chunk_ids=[c.id for c in chunks], indexed_at=_now(), extra=extra, title=title
+        )
+        manifest.save(mpath)
+        summary.indexed.append(source)
+        summary.chunks_added += len(chunks)
+    manifest.save(mpath)
+    summary.chunks_total = store.count()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _reset_local(settings: Settings, embedding: EmbeddingChoice) -> None:
+    """Drop the collection (works for both a local store and a server)."""
+    from assistant.store import make_client
+
+    client = make_client(settings)
+    with contextlib.suppress(Exception):  # an absent collection is fine
+        client.delete_collection(settings.collection)
+
+
+def index_status(settings: Settings) -> dict[str, object]:
+    """What the admin page and `ingest` print: documents, chunks, last indexing, model."""
+    manifest = Manifest.load(manifest_path(settings))
+    return {
+        "documents": len(manifest.files),
+        "chunks": manifest.chunk_count,
+        "updated_at": manifest.updated_at,
+        "model_id": manifest.model_id,
+        "files": {
+            k: {"title": v.title, "chunks": len(v.chunk_ids), "indexed_at": v.indexed_at}
+            for k, v in manifest.files.items()
+        },
+    }
+
+
+def dumps_summary(summary: IngestSummary) -> str:
+    return json.dumps(summary.__dict__, ensure_ascii=False)

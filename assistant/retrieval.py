@@ -1,0 +1,146 @@
+"""Hybrid retrieval: BM25 + dense fused by reciprocal rank, then code-aware routing.
+
+Codes named in the question (CR7, C7, CS2-4, E2, "E5 option 2", "bloc 3", "CR11 à 13") put the
+chunks grounding them first; a criterion pulls its competency and vice versa; an evaluation key
+pulls its criteria; a bloc pulls its evaluations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.chunks import Chunk
+from assistant.crosscut import crosscut
+from assistant.keyword_index import KeywordIndex
+from assistant.referentiel import Referentiel, find_codes
+from assistant.store import VectorStore
+
+RRF_K = 60
+POOL = 40
+# Authority prior: the référentiel is the rule, course passages explain it. Course chunks' fused
+# scores are scaled by this factor so a rule outranks an explanation of similar relevance.
+COURSE_WEIGHT = 0.6
+
+
+class RetrievalFilter(BaseModel):
+    """Metadata filters callers may apply."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bloc: str | None = None
+    evaluation: str | None = None
+    doc_types: tuple[str, ...] | None = None
+
+    def accepts(self, chunk: Chunk) -> bool:
+        if self.bloc and chunk.bloc != self.bloc:
+            return False
+        if self.evaluation and chunk.evaluation != self.evaluation:
+            return False
+        return not (self.doc_types and chunk.doc_type not in self.doc_types)
+
+    def where(self) -> dict[str, object] | None:
+        conds: list[dict[str, object]] = []
+        if self.bloc:
+            conds.append({"bloc": self.bloc})
+        if self.evaluation:
+            conds.append({"evaluation": self.evaluation})
+        if self.doc_types:
+            conds.append({"doc_type": {"$in": list(self.doc_types)}})
+        if not conds:
+            return None
+        return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    routed: bool = False
+    signals: dict[str, int] = field(default_factory=dict)  # rank in each retriever (1-based)
+
+
+def partners(ref: Referentiel, code: str) -> list[str]:
+    """Item ids that belong with ``code`` in an answer (by-number partners, members)."""
+    kinds = ref.codes()
+    kind = kinds.get(code)
+    if kind == "criterion":
+        return ref.criterion(code).competencies
+    if kind == "competency":
+        return [c.code for c in ref.criteria_for_competency(code)]
+    if kind == "evaluation":
+        return ref.evaluation(code).criteria_codes
+    if kind == "bloc":
+        return list(ref.bloc(code).evaluations)
+    if kind == "activity":
+        bloc = ref.bloc_of(code)
+        return [c.code for c in bloc.competencies if c.activity == code]
+    return []
+
+
+class HybridRetriever:
+    def __init__(self, store: VectorStore, ref: Referentiel, chunks: list[Chunk] | None = None) -> None:
+        self.store = store
+        self.ref = ref
+        self.course_weight = COURSE_WEIGHT
+        chunks = store.all_chunks() if chunks is None else chunks
+        self.by_id = {c.id: c for c in chunks}
+        self.keyword = KeywordIndex([c.id for c in chunks], [c.text for c in chunks])
+        # The chunk that *is* an item (not a course passage that mentions it), by code.
+        self.own: dict[str, list[str]] = {}
+        for c in chunks:
+            if c.doc_type == "referentiel" and c.kind != "block":
+                for code in c.codes:
+                    self.own.setdefault(code, []).append(c.id)
+        for c in chunks:
+            if c.kind == "block":
+                for code in c.codes:
+                    self.own.setdefault(code, []).append(c.id)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def routed_ids(self, query: str) -> list[str]:
+        known = self.ref.codes()
+        codes = [c for c in find_codes(query) if c in known]
+        ordered: list[str] = []
+        for code in codes:
+            ordered += self.own.get(code, [])
+        for code in codes:
+            for partner in partners(self.ref, code):
+                ordered += self.own.get(partner, [])[:1]
+        if not codes:
+            cc = crosscut(self.ref, query)
+            for code in cc.matches if cc else []:
+                ordered += self.own.get(code, [])[:1]
+        return list(dict.fromkeys(ordered))
+
+    def search(self, query: str, k: int = 8, filters: RetrievalFilter | None = None) -> list[Hit]:
+        filters = filters or RetrievalFilter()
+        dense = self.store.search(query, k=min(POOL, max(len(self.by_id), 1)), where=filters.where())
+        sparse = self.keyword.search(query, POOL * 2)
+        fused: dict[str, float] = {}
+        signals: dict[str, dict[str, int]] = {}
+        for name, results in (("dense", dense), ("bm25", sparse)):
+            rank = 0
+            for chunk_id, _ in results:
+                chunk = self.by_id.get(chunk_id)
+                if chunk is None or not filters.accepts(chunk):
+                    continue
+                rank += 1
+                weight = 1.0 if chunk.doc_type == "referentiel" else self.course_weight
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+                signals.setdefault(chunk_id, {})[name] = rank
+        hits: list[Hit] = []
+        for chunk_id in self.routed_ids(query):
+            chunk = self.by_id.get(chunk_id)
+            if chunk is not None and filters.accepts(chunk) and len(hits) < k:
+                hits.append(Hit(chunk, fused.get(chunk_id, 0.0), routed=True, signals=signals.get(chunk_id, {})))
+        seen = {h.chunk.id for h in hits}
+        for chunk_id, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            if len(hits) >= k:
+                break
+            if chunk_id not in seen:
+                hits.append(Hit(self.by_id[chunk_id], score, signals=signals.get(chunk_id, {})))
+        return hits

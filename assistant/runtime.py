@@ -1,0 +1,53 @@
+"""Wiring: settings -> embedder -> store -> retriever, built once per process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from assistant.config import Settings, get_settings
+from assistant.embeddings import EmbeddingChoice, make_embeddings
+from assistant.ingest import Manifest, manifest_path
+from assistant.referentiel import Referentiel, load_referentiel
+from assistant.retrieval import HybridRetriever
+from assistant.store import VectorStore
+
+_lock = threading.Lock()
+_embeddings: dict[str, EmbeddingChoice] = {}
+
+
+def embedding_for(settings: Settings) -> EmbeddingChoice:
+    """One embedder per model spec per process (loading a model is the slow part)."""
+    with _lock:
+        if settings.embeddings not in _embeddings:
+            _embeddings[settings.embeddings] = make_embeddings(settings.embeddings)
+        return _embeddings[settings.embeddings]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    embedding: EmbeddingChoice
+    store: VectorStore
+    retriever: HybridRetriever
+    ref: Referentiel
+    index_version: str
+
+
+def index_version(settings: Settings) -> str:
+    """Changes whenever an ingestion run writes the manifest (cache key for retrievers)."""
+    return Manifest.load(manifest_path(settings)).updated_at
+
+
+def build_runtime(settings: Settings | None = None, *, ensure_index: bool = True) -> Runtime:
+    """Open the index (building it first if it is empty and ``ensure_index``)."""
+    settings = settings or get_settings()
+    embedding = embedding_for(settings)
+    store = VectorStore(settings, embedding)
+    if ensure_index and store.count() == 0:
+        from assistant.ingest import ingest
+
+        ingest(settings, embedding, store=store)
+    ref = load_referentiel(settings.corpus_dir)
+    retriever = HybridRetriever(store, ref)
+    return Runtime(settings, embedding, store, retriever, ref, index_version(settings))

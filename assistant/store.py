@@ -1,0 +1,144 @@
+"""The vector store: Chroma through langchain-chroma, local and persistent, or a Chroma server.
+
+The collection records which embedding model built it; opening it with another model raises
+:class:`IndexModelMismatch` (re-index) instead of silently mixing vector spaces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import chromadb
+import httpx
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+
+from assistant.chunks import Chunk
+from assistant.config import Settings
+from assistant.embeddings import EmbeddingChoice
+
+MODEL_KEY = "jb_embedding_model"
+
+
+class IndexError_(RuntimeError):
+    """Base for index problems shown to users (French message)."""
+
+    code = "index_error"
+
+
+class IndexUnavailable(IndexError_):
+    code = "index_unavailable"
+
+
+class IndexModelMismatch(IndexError_):
+    code = "index_model_mismatch"
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except (ValueError, httpx.TransportError) as exc:
+            raise IndexUnavailable(
+                f"Index indisponible : le serveur Chroma {settings.chroma_host}:{settings.chroma_port} ne répond pas."
+                " Réessayez dans un instant ou prévenez l'administrateur."
+            ) from exc
+    path = settings.index_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class VectorStore:
+    """Our narrow view of the Chroma collection."""
+
+    def __init__(self, settings: Settings, embedding: EmbeddingChoice, client: ClientAPI | None = None):
+        self.settings = settings
+        self.embedding = embedding
+        self.client = client or make_client(settings)
+        self.name = settings.collection
+        try:
+            collection = self.client.get_or_create_collection(
+                self.name,
+                metadata={"hnsw:space": "cosine", MODEL_KEY: embedding.model_id},
+                embedding_function=None,
+            )
+        except httpx.TransportError as exc:
+            raise IndexUnavailable(_unavailable_message(settings)) from exc
+        built_with = (collection.metadata or {}).get(MODEL_KEY)
+        if built_with and built_with != embedding.model_id:
+            raise IndexModelMismatch(
+                f"L'index a été construit avec « {built_with} » mais le modèle configuré est "
+                f"« {embedding.model_id} ». Reconstruisez l'index : jury-blanc ingest --rebuild"
+            )
+        self.lc = Chroma(
+            collection_name=self.name,
+            embedding_function=embedding.embeddings,
+            client=self.client,
+            collection_metadata={"hnsw:space": "cosine", MODEL_KEY: embedding.model_id},
+        )
+        self.collection = collection
+
+    @property
+    def location(self) -> str:
+        if self.settings.chroma_host:
+            return f"serveur Chroma {self.settings.chroma_host}:{self.settings.chroma_port}"
+        return f"local ({self.settings.index_dir / 'chroma'})"
+
+    def count(self) -> int:
+        try:
+            return int(self.collection.count())
+        except httpx.TransportError as exc:
+            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+
+    def add(self, chunks: list[Chunk]) -> None:
+        """Embed (through the LangChain wrapper) and upsert one batch of chunks."""
+        try:
+            self.lc.add_texts(
+                texts=[c.text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+                ids=[c.id for c in chunks],
+            )
+        except httpx.TransportError as exc:
+            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            self.collection.delete(ids=ids[start : start + 500])
+
+    def all_chunks(self) -> list[Chunk]:
+        try:
+            got = self.collection.get(include=["documents", "metadatas"])
+        except httpx.TransportError as exc:
+            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+        docs = got.get("documents") or []
+        metas = got.get("metadatas") or []
+        return [Chunk.from_store(i, d or "", dict(m or {})) for i, d, m in zip(got["ids"], docs, metas, strict=True)]
+
+    def search(self, query: str, k: int, where: dict[str, object] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), most similar first."""
+        try:
+            hits = self.lc.similarity_search_with_score(query, k=k, filter=where or None)  # type: ignore[arg-type]
+        except httpx.TransportError as exc:
+            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+
+    def reset(self) -> None:
+        with contextlib.suppress(Exception):  # an absent collection is fine
+            self.client.delete_collection(self.name)
+        self.__init__(self.settings, self.embedding, self.client)  # type: ignore[misc]
+
+
+def _unavailable_message(settings: Settings) -> str:
+    where = (
+        f"le serveur Chroma {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "l'index local"
+    )
+    return f"Index indisponible : {where} ne répond pas. Réessayez dans un instant ou prévenez l'administrateur."
+
+
+def local_index_path(settings: Settings) -> Path:
+    return settings.index_dir / "chroma"

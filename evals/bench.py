@@ -1,0 +1,109 @@
+"""Benchmarks (`make bench`): figures are printed and written to evals/results/bench.json, never asserted.
+
+Sections: ingestion throughput vs raw embedding throughput; warm query latency; peak memory.
+Later sections (answers, review, app cold start) register themselves in SECTIONS.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.config import PROJECT_ROOT, Settings
+
+RESULTS = PROJECT_ROOT / "evals" / "results" / "bench.json"
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+
+    def pct(p: float) -> float:
+        idx = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+        return round(ordered[idx], 2)
+
+    return {"n": len(ordered), "p50_ms": pct(50), "p95_ms": pct(95), "mean_ms": round(statistics.fmean(ordered), 2)}
+
+
+def bench_ingestion(state: dict[str, Any]) -> dict[str, Any]:
+    from assistant.chunking import document_chunks, referentiel_chunks  # noqa: F401 - warm imports
+    from assistant.embeddings import make_embeddings
+    from assistant.ingest import ingest
+    from assistant.store import VectorStore
+
+    tmp = Path(tempfile.mkdtemp(prefix="jb-bench-"))
+    settings = Settings(data_dir=tmp / "data")
+    emb = make_embeddings(settings.embeddings)
+    emb.embeddings.embed_documents(["échauffement"])  # model load outside the timings
+    t0 = time.perf_counter()
+    summary = ingest(settings, emb)
+    ingest_s = time.perf_counter() - t0
+    store = VectorStore(settings, emb)
+    texts = [c.text for c in store.all_chunks()]
+    t0 = time.perf_counter()
+    for start in range(0, len(texts), 32):
+        emb.embeddings.embed_documents(texts[start : start + 32])
+    embed_s = time.perf_counter() - t0
+    state["settings"] = settings
+    return {
+        "model": emb.model_id,
+        "documents": summary.documents,
+        "chunks": summary.chunks_total,
+        "ingest_s": round(ingest_s, 2),
+        "pure_embedding_s": round(embed_s, 2),
+        "ingest_chunks_per_s": round(summary.chunks_total / ingest_s, 2),
+        "embedding_chunks_per_s": round(len(texts) / embed_s, 2),
+        "ratio_ingest_over_embedding": round(ingest_s / embed_s, 3),
+        "target_ratio_max": 1.3,
+    }
+
+
+def bench_queries(state: dict[str, Any]) -> dict[str, Any]:
+    from assistant.evaluate.dataset import load_questions
+    from assistant.runtime import build_runtime
+
+    runtime = build_runtime(state.get("settings"))
+    state["runtime"] = runtime
+    questions = [q.question for q in load_questions()]
+    for q in questions[:5]:
+        runtime.retriever.search(q, k=8)  # warm-up
+    samples = []
+    for _ in range(3):
+        for q in questions:
+            t0 = time.perf_counter()
+            runtime.retriever.search(q, k=8)
+            samples.append((time.perf_counter() - t0) * 1000)
+    return {**percentiles(samples), "target_p95_ms_max": 100}
+
+
+SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "ingestion": bench_ingestion,
+    "query_latency_warm": bench_queries,
+}
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or list(SECTIONS)
+    state: dict[str, Any] = {}
+    results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+    for name in wanted:
+        print(f"== {name}", flush=True)
+        results[name] = SECTIONS[name](state)
+        print(json.dumps(results[name], ensure_ascii=False, indent=2), flush=True)
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(f"== peak RSS: {results['peak_rss_mb']} MB")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"written to {RESULTS.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
