@@ -83,9 +83,29 @@ def bench_queries(state: dict[str, Any]) -> dict[str, Any]:
     return {**percentiles(samples), "target_p95_ms_max": 100}
 
 
+def bench_answers(state: dict[str, Any]) -> dict[str, Any]:
+    from assistant.answer.service import AnswerService
+    from assistant.evaluate.dataset import load_questions
+    from assistant.runtime import build_runtime
+
+    runtime = state.get("runtime") or build_runtime(state.get("settings"))
+    service = AnswerService(runtime)
+    questions = load_questions()
+    for q in questions[:5]:
+        service.answer(q.question)  # warm-up
+    samples = []
+    for _ in range(3):
+        for q in questions:
+            t0 = time.perf_counter()
+            service.answer(q.question, q.audience)
+            samples.append((time.perf_counter() - t0) * 1000)
+    return {**percentiles(samples), "mode": "extractive (offline)"}
+
+
 SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ingestion": bench_ingestion,
     "query_latency_warm": bench_queries,
+    "answer_latency_warm": bench_answers,
 }
 
 

@@ -1,0 +1,1 @@
+"""Grounded answers with citations: structured (codes, cross-cutting), extractive, or LLM."""

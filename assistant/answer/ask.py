@@ -1,0 +1,43 @@
+"""One entry point for the CLI and the app: offline by default, the LLM when configured."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.answer.llm_answer import Event, LLMAnswerer
+from assistant.answer.models import Answer, Audience
+from assistant.answer.service import AnswerService
+from assistant.llm import make_chat_model, model_label
+from assistant.runtime import Runtime
+
+
+class Asker:
+    def __init__(self, runtime: Runtime, model: BaseChatModel | None = None, *, use_settings_model: bool = True):
+        self.runtime = runtime
+        self.service = AnswerService(runtime)
+        if model is None and use_settings_model:
+            model = make_chat_model(runtime.settings)
+        label = model_label(runtime.settings) if runtime.settings.llm else f"llm:{type(model).__name__}"
+        self.llm = LLMAnswerer(self.service, model, label) if model is not None else None
+
+    @property
+    def mode(self) -> str:
+        return self.llm.label if self.llm else "extractive"
+
+    def stream(self, question: str, audience: Audience = "candidate",
+               history: list[tuple[str, str]] | None = None) -> Iterator[Event]:  # fmt: skip
+        if self.llm is not None:
+            yield from self.llm.stream(question, audience, history)
+            return
+        yield Event("final", answer=self.service.answer(question, audience, history))
+
+    def answer(self, question: str, audience: Audience = "candidate",
+               history: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip
+        final = None
+        for event in self.stream(question, audience, history):
+            if event.kind == "final":
+                final = event.answer
+        assert final is not None
+        return final

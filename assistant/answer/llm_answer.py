@@ -1,0 +1,148 @@
+"""LLM mode: the model writes from the retrieved sources only; every citation is checked.
+
+Invalid citations are removed; an answer left with no valid citation, or carrying the refusal
+sentinel, becomes the standard refusal. Any provider failure falls back to the offline answer and
+says so. The model gets no tools; source texts are delimited data.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from assistant.answer.models import Answer, Audience
+from assistant.answer.phrases import t
+from assistant.answer.service import AnswerService, Prepared
+from assistant.answer.sources import SourceBook
+from assistant.llm import provider_errors
+from assistant.prompts import SENTINEL, audience_styles, load_prompt
+
+log = logging.getLogger(__name__)
+_CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+LANG_NAME = {"fr": "français", "en": "anglais (English)"}
+
+
+@dataclass
+class Event:
+    kind: str  # "token" | "final"
+    text: str = ""
+    answer: Answer | None = None
+
+
+def clean_citations(text: str, valid: set[int]) -> tuple[str, int, int]:
+    """Drop citation numbers that match no source; returns (text, kept, dropped)."""
+    kept = dropped = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal kept, dropped
+        nums = [int(n) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+        good = [n for n in nums if n in valid]
+        kept += len(good)
+        dropped += len(nums) - len(good)
+        return "".join(f"[{n}]" for n in good)
+
+    return _CITE.sub(repl, text), kept, dropped
+
+
+class LLMAnswerer:
+    def __init__(self, service: AnswerService, model: BaseChatModel, label: str) -> None:
+        self.service = service
+        self.model = model
+        self.label = label
+
+    def condense(self, question: str, history: list[tuple[str, str]]) -> str:
+        """A standalone question from a follow-up (falls back to the question itself)."""
+        if not history:
+            return question
+        convo = "\n".join(f"{role}: {text[:500]}" for role, text in history[-6:])
+        prompt = load_prompt("condense.md").format(history=convo, question=question)
+        try:
+            out = self.model.invoke([HumanMessage(content=prompt)])
+        except provider_errors() as exc:
+            log.warning("condense failed: %s", type(exc).__name__)
+            return self.service.offline_condense(question, history)
+        text = str(out.content).strip() if isinstance(out, AIMessage) else ""
+        return text.splitlines()[0][:500] if text else question
+
+    def _messages(self, p: Prepared, book: SourceBook) -> list[BaseMessage]:
+        for hit in p.hits:
+            book.cite(hit.chunk)
+        sources = "\n\n".join(
+            f"[{s.rank}] ({s.source}{', ' + s.section if s.section else ''}"
+            f"{', codes ' + ' '.join(s.codes) if s.codes else ''})\n{s.text}"
+            for s in book.sources
+        )
+        system = load_prompt("answer_system.md").format(
+            sentinel=SENTINEL, lang_name=LANG_NAME[p.lang], audience_style=audience_styles()[p.audience]
+        )
+        user = load_prompt("answer_user.md").format(sources=sources, question=p.question)
+        return [SystemMessage(content=system), HumanMessage(content=user)]
+
+    def stream(self, question: str, audience: Audience = "candidate",
+               history: list[tuple[str, str]] | None = None) -> Iterator[Event]:  # fmt: skip
+        started = time.perf_counter()
+        standalone = self.condense(question, history or [])
+        p = self.service.prepare(standalone, audience)
+        p.question = question if standalone == question else standalone
+        if not p.scope.in_scope or not p.hits:
+            yield Event("final", answer=self.service.offline(p))
+            return
+        book = SourceBook()
+        messages = self._messages(p, book)
+        parts: list[str] = []
+        t0 = time.perf_counter()
+        try:
+            for chunk in self.model.stream(messages):
+                text = chunk.content if isinstance(chunk.content, str) else ""
+                if text:
+                    parts.append(text)
+                    yield Event("token", text=text)
+        except provider_errors() as exc:
+            yield Event("final", answer=self._fallback(p, f"llm_error: {type(exc).__name__}"))
+            return
+        p.timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+        raw = "".join(parts).strip()
+        if not raw:
+            yield Event("final", answer=self._fallback(p, "llm_empty"))
+            return
+        text, kept, dropped = clean_citations(raw, {s.rank for s in book.sources})
+        warnings = [f"citations_removed: {dropped}"] if dropped else []
+        if SENTINEL in text or kept == 0:
+            refusal = self.service.offline(
+                Prepared(p.question, p.lang, p.audience, p.codes, p.scope.__class__(False, reason="llm_refusal"))
+            )
+            refusal.mode = self.label
+            refusal.warnings = warnings
+            yield Event("final", answer=refusal)
+            return
+        p.timings["total_ms"] = (time.perf_counter() - started) * 1000
+        yield Event(
+            "final",
+            answer=Answer(
+                question=p.question, answer=text, refused=False, sources=book.sources, mode=self.label,
+                timings_ms={k: round(v, 1) for k, v in p.timings.items()}, warnings=warnings,
+                audience=p.audience, lang=p.lang, kind="llm",
+            ),
+        )  # fmt: skip
+
+    def answer(self, question: str, audience: Audience = "candidate",
+               history: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip
+        final: Answer | None = None
+        for event in self.stream(question, audience, history):
+            if event.kind == "final":
+                final = event.answer
+        assert final is not None
+        return final
+
+    def _fallback(self, p: Prepared, reason: str) -> Answer:
+        answer = self.service.offline(p)
+        answer.warnings.append(reason)
+        answer.answer += "\n\n_" + t("llm_fallback", p.lang) + "_"
+        answer.mode = "extractive"
+        return answer

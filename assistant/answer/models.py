@@ -1,0 +1,37 @@
+"""The `ask --json` contract."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Audience = Literal["candidate", "tutor", "admissions"]
+Lang = Literal["fr", "en"]
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rank: int
+    source: str
+    page: int | None = None
+    section: str = ""
+    codes: list[str] = Field(default_factory=list)
+    text: str
+    title: str = ""
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    answer: str
+    refused: bool = False
+    sources: list[Source] = Field(default_factory=list)
+    mode: str = "extractive"
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    audience: Audience = "candidate"
+    lang: Lang = "fr"
+    kind: str = Field("", description="How it was answered: item, crosscut, extractive, school, refusal.")

@@ -1,0 +1,176 @@
+"""Answer a question: scope check, then structured / cross-cutting / extractive answer (or the LLM)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.answer.extractive import Extractor, extractive_lines
+from assistant.answer.language import detect_language
+from assistant.answer.models import Answer, Audience, Lang, Source
+from assistant.answer.phrases import REFUSAL, render_lines, t
+from assistant.answer.scope import EVIDENCE_PATTERNS, ScopeDecision, assess_scope, holds_fact
+from assistant.answer.sources import SourceBook
+from assistant.answer.structured import StructuredAnswerer
+from assistant.crosscut import EN_FR, crosscut, item_texts
+from assistant.keyword_index import tokenize
+from assistant.referentiel import find_codes
+from assistant.retrieval import Hit, RetrievalFilter
+from assistant.runtime import Runtime
+from assistant.school import SchoolInfo, load_school
+
+# Words too common in the corpus to anchor a question in the domain on their own.
+GENERIC_STEMS = {"quel", "quell", "comment", "fair", "faut", "dit", "doit", "cest", "est", "what", "how", "the"}
+SCHOOL_SOURCE = "ecole.yaml"
+
+
+@dataclass
+class Prepared:
+    """Everything decided before composing: shared by the offline and LLM paths."""
+
+    question: str
+    lang: Lang
+    audience: Audience
+    codes: list[str]
+    scope: ScopeDecision
+    hits: list[Hit] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class AnswerService:
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        self.structured = StructuredAnswerer(runtime.retriever, runtime.ref, runtime.settings.corpus_dir)
+        self.extractor = Extractor(list(runtime.retriever.by_id.values()))
+        self.school: SchoolInfo = load_school(runtime.settings.corpus_dir)
+        vocab: set[str] = set()
+        for _, text in item_texts(runtime.ref).values():
+            vocab.update(tokenize([text])[0])
+        for crit in runtime.ref.criteria:
+            for att in crit.attendus:
+                vocab.update(tokenize([f"{att.label} {att.evidence} {' '.join(att.keywords)}"])[0])
+        self.domain_vocab = vocab - GENERIC_STEMS
+
+    # ---- decisions ------------------------------------------------------------------------
+    def anchored(self, question: str) -> bool:
+        words = question.lower().split()
+        glossary = {**EN_FR, "rncp": "certifications professionnelles"}
+        translated = " ".join(glossary.get(w.strip("?.,!;:()"), w) for w in words)
+        stems = set(tokenize([translated])[0])
+        return bool(stems & self.domain_vocab)
+
+    def prepare(self, question: str, audience: Audience = "candidate") -> Prepared:
+        known = self.rt.ref.codes()
+        codes = [c for c in find_codes(question) if c in known]
+        lang = detect_language(question)
+        scope = assess_scope(question, domain_anchor=bool(codes) or self.anchored(question))
+        prepared = Prepared(question, lang, audience, codes, scope)
+        if not scope.in_scope and scope.fact_kind in EVIDENCE_PATTERNS:
+            # Check whether the retrieved rules actually hold that kind of fact before refusing.
+            hits = self.rt.retriever.search(question, k=3, filters=RetrievalFilter(doc_types=("referentiel",)))
+            if holds_fact(scope.fact_kind, [h.chunk.body for h in hits]):
+                prepared.scope = scope = ScopeDecision(True, fact_kind=scope.fact_kind, reason="fact_in_referentiel")
+        if scope.in_scope:
+            t0 = time.perf_counter()
+            prepared.hits = self.rt.retriever.search(question, k=self.rt.settings.top_k)
+            prepared.timings["retrieval_ms"] = (time.perf_counter() - t0) * 1000
+        return prepared
+
+    # ---- offline composition ----------------------------------------------------------------
+    def offline(self, p: Prepared) -> Answer:
+        t0 = time.perf_counter()
+        book = SourceBook()
+        kind = "refusal"
+        lines: list[str] = []
+        if not p.scope.in_scope:
+            lines, kind = self._out_of_scope(p, book)
+        elif p.codes:
+            lines, kind = self.structured.items(p.codes, book, p.audience, p.lang), "item"
+        else:
+            cc = crosscut(self.rt.ref, p.question)
+            if cc and cc.matches:
+                lines, kind = self.structured.crosscut(cc, book, p.lang), "crosscut"
+                lines += self._sheet_hint(p.hits, book, p.lang)
+            else:
+                leads = self.extractor.lead_items(p.question, p.hits, p.lang)
+                rest = [h for h in p.hits if h not in leads]
+                picked = self.extractor.select(p.question, rest, p.lang)[: 4 - len(leads)]
+                if leads or picked:
+                    lines = [t("extractive_head", p.lang)]
+                    lines += [self.structured.quote_item(h.chunk, book, p.lang) for h in leads]
+                    lines += extractive_lines(picked, book)
+                    lines += self._sheet_hint(p.hits, book, p.lang)
+                    kind = "extractive"
+                else:
+                    lines = self._refusal_lines(p.lang)
+        p.timings["compose_ms"] = (time.perf_counter() - t0) * 1000
+        return Answer(
+            question=p.question,
+            answer=render_lines([line for line in lines if line.strip()]),
+            refused=kind == "refusal",
+            sources=book.sources,
+            mode="extractive",
+            timings_ms={k: round(v, 1) for k, v in p.timings.items()},
+            audience=p.audience,
+            lang=p.lang,
+            kind=kind,
+        )
+
+    def _refusal_lines(self, lang: Lang) -> list[str]:
+        contact = self.school.contact
+        if contact.has_details:
+            return [REFUSAL[lang], t("refusal_contact", lang, contact=contact.render())]
+        return [REFUSAL[lang], contact.message]
+
+    def _out_of_scope(self, p: Prepared, book: SourceBook) -> tuple[list[str], str]:
+        for name in p.scope.fields:
+            school_field = self.school.fields.get(name)
+            if school_field and school_field.known:
+                source = Source(rank=len(book) + 1, source=SCHOOL_SOURCE, section=name, text=str(school_field.value),
+                                title=school_field.label)  # fmt: skip
+                book.sources.append(source)
+                head = t("school_answer", p.lang, label=school_field.label)
+                return [f"{head} {school_field.value} [{source.rank}]"], "school"
+        return self._refusal_lines(p.lang), "refusal"
+
+    def _sheet_hint(self, hits: list[Hit], book: SourceBook, lang: Lang) -> list[str]:
+        seen: dict[str, Hit] = {}
+        for hit in hits:
+            if hit.chunk.doc_type == "cours" and hit.chunk.source not in seen:
+                seen[hit.chunk.source] = hit
+        if not seen:
+            return []
+        lines = ["", t("sheets", lang)]
+        for source, hit in list(seen.items())[:2]:
+            lines.append(f"- « {hit.chunk.title} » (`{source}`) {book.cite(hit.chunk)}")
+        return lines
+
+    def offline_condense(self, question: str, history: list[tuple[str, str]]) -> str:
+        """Follow-ups without codes inherit the codes of the previous user turn ("et ses attendus ?")."""
+        known = self.rt.ref.codes()
+        if any(c in known for c in find_codes(question)) or len(question.split()) > 14:
+            return question
+        for role, text in reversed(history):
+            if role == "user":
+                codes = [c for c in find_codes(text) if c in known]
+                return f"{question} ({' '.join(codes)})" if codes else question
+        return question
+
+    # ---- public API -------------------------------------------------------------------------
+    def answer(self, question: str, audience: Audience = "candidate",
+               history: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip
+        started = time.perf_counter()
+        question = question.strip()
+        if history:
+            question = self.offline_condense(question, history)
+        if not question:
+            return Answer(question="", answer="Posez une question sur le référentiel ou le programme.",
+                          refused=True, kind="empty", audience=audience)  # fmt: skip
+        result = self.offline(self.prepare(question, audience))
+        result.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return result
+
+
+def corpus_path(runtime: Runtime) -> Path:
+    return runtime.settings.corpus_dir

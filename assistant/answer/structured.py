@@ -1,0 +1,230 @@
+"""Answers built from the structured référentiel: named codes and cross-cutting questions.
+
+Every factual sentence cites the référentiel chunk it comes from; verbatim texts are quoted as is.
+"""
+
+from __future__ import annotations
+
+from assistant.answer.models import Audience, Lang
+from assistant.answer.phrases import FORMAT_HEAD, ITEM_KIND, KIND_WORD, attendus_intro, t
+from assistant.answer.sources import SourceBook
+from assistant.chunks import Chunk
+from assistant.courses import sheets_for
+from assistant.crosscut import CrossCut, item_texts
+from assistant.referentiel import Referentiel, fold, join
+from assistant.retrieval import HybridRetriever
+
+MAX_ITEMS = 4
+
+
+class StructuredAnswerer:
+    def __init__(self, retriever: HybridRetriever, ref: Referentiel, corpus_dir: object) -> None:
+        self.r = retriever
+        self.ref = ref
+        self.corpus_dir = corpus_dir
+
+    # ---- helpers --------------------------------------------------------------------------
+    def _chunk(self, kind: str, code: str) -> Chunk | None:
+        return self.r.by_id.get(f"ref:{kind}:{code}")
+
+    def _cite(self, book: SourceBook, kind: str, code: str) -> str:
+        chunk = self._chunk(kind, code)
+        return f" {book.cite(chunk)}" if chunk else ""
+
+    def _sheet_lines(self, code: str, book: SourceBook, lang: Lang) -> list[str]:
+        from pathlib import Path
+
+        lines: list[str] = []
+        for sheet in sheets_for(code, Path(str(self.corpus_dir))):
+            chunk = self._sheet_chunk(sheet.path)
+            cite = f" {book.cite(chunk)}" if chunk else ""
+            lines.append(f"- « {sheet.title} » (`{sheet.path}`){cite}")
+        return [t("sheets", lang), *lines] if lines else []
+
+    def _sheet_chunk(self, md_path: str) -> Chunk | None:
+        stem = md_path.rsplit("/", 1)[-1].removesuffix(".md")
+        candidates = [c for c in self.r.by_id.values() if c.doc_type == "cours" and stem in c.source]
+        candidates.sort(key=lambda c: int(c.id.rsplit(":", 1)[-1]) if c.id.rsplit(":", 1)[-1].isdigit() else 0)
+        return candidates[0] if candidates else None
+
+    def _bloc_label(self, bloc_id: str) -> str:
+        bloc = self.ref.bloc(bloc_id)
+        return f"{bloc.label} : {bloc.title.capitalize()}"
+
+    # ---- items ------------------------------------------------------------------------------
+    def criterion(self, code: str, book: SourceBook, audience: Audience, lang: Lang, *, brief: bool) -> list[str]:
+        crit = self.ref.criterion(code)
+        ev = self.ref.evaluation(crit.evaluation)
+        lines = [t("criterion_head", lang, code=code, ev=ev.key, bloc=self._bloc_label(ev.bloc))]
+        if crit.derived:
+            lines.append(t("derived", lang))
+        lines += [t("verbatim", lang), f"> « {join(crit.text)} »{self._cite(book, 'criterion', code)}"]
+        lines += [f"> « {extra} »" for extra in crit.related_text]
+        for comp in crit.competencies:
+            text = join(self.ref.competency(comp).text)
+            lines.append(f"{t('assesses', lang, code=comp)} « {text} »{self._cite(book, 'competency', comp)}")
+        if brief:
+            return lines
+        part = next(p for p in ev.parts if code in p.criteria)
+        formats = " + ".join(KIND_WORD[lang][f] for f in part.formats)
+        within = t("within", lang, ev=ev.key, title=join(ev.title).rstrip(" :"))
+        part_text = t("part", lang, kind=KIND_WORD[lang][part.kind], formats=formats)
+        lines.append(f"{within}. {part_text}{self._cite(book, 'evaluation', ev.key)}")
+        if crit.attendus:
+            cite = self._cite(book, "attendus", code)
+            lines.append(f"{attendus_intro(audience, lang)}{cite}")
+            for att in crit.attendus:
+                if audience == "tutor":
+                    lines.append(f"- {att.label}")
+                else:
+                    lines.append(f"- **{att.label}** — {att.evidence}")
+        lines += self._sheet_lines(code, book, lang)
+        return lines
+
+    def competency(self, code: str, book: SourceBook, lang: Lang) -> list[str]:
+        comp = self.ref.competency(code)
+        act = self.ref.activity(comp.activity)
+        bloc = self.ref.bloc_of(code)
+        lines = [
+            t("competency_head", lang, code=code, bloc=bloc.label, act=act.code, act_title=join(act.title)),
+            f"> « {join(comp.text)} »{self._cite(book, 'competency', code)}",
+        ]
+        crits = self.ref.criteria_for_competency(code)
+        if crits:
+            lines.append(t("assessed_by", lang))
+            for crit in crits:
+                lines.append(f"- **{crit.code}** ({crit.evaluation}) : « {join(crit.text)} »"
+                             f"{self._cite(book, 'criterion', crit.code)}")  # fmt: skip
+        return lines
+
+    def activity(self, code: str, book: SourceBook, lang: Lang) -> list[str]:
+        act = self.ref.activity(code)
+        bloc = self.ref.bloc_of(code)
+        lines = [
+            t("activity_head", lang, code=code, bloc=bloc.label, title=join(act.title)),
+            f"> « {join(act.text)} »{self._cite(book, 'activity', code)}",
+            t("activity_comps", lang),
+        ]
+        for comp in bloc.competencies:
+            if comp.activity == code:
+                lines.append(f"- **{comp.code}** : {join(comp.text)}{self._cite(book, 'competency', comp.code)}")
+        return lines
+
+    def evaluation(self, key: str, book: SourceBook, audience: Audience, lang: Lang) -> list[str]:
+        ev = self.ref.evaluation(key)
+        lines = [
+            t("evaluation_head", lang, ev=key, bloc=self._bloc_label(ev.bloc), title=join(ev.title).rstrip(" :")),
+            t("modality", lang),
+            f"> {join(ev.modality)}{self._cite(book, 'evaluation', key)}",
+            t("parts", lang),
+        ]
+        for part in ev.parts:
+            formats = " + ".join(KIND_WORD[lang][f] for f in part.formats)
+            deliverables = " ; ".join(part.deliverables)
+            lines.append(f"- {t('part', lang, kind=KIND_WORD[lang][part.kind], formats=formats)} {deliverables} "
+                         f"({', '.join(part.criteria)})")  # fmt: skip
+        lines.append(t("criteria_list", lang))
+        for crit in self.ref.criteria_of(key):
+            text = join(crit.text)
+            if audience == "admissions" and len(text) > 160:
+                text = text[:157].rsplit(" ", 1)[0] + "…"
+            lines.append(f"- **{crit.code}** : « {text} »{self._cite(book, 'criterion', crit.code)}")
+        return lines
+
+    def bloc(self, bloc_id: str, book: SourceBook, lang: Lang) -> list[str]:
+        bloc = self.ref.bloc(bloc_id)
+        lines = [
+            t("bloc_head", lang, label=bloc.label, title=bloc.title.capitalize()),
+            f"> {join(bloc.intro)}{self._cite(book, 'bloc', bloc_id)}",
+            t("bloc_acts", lang),
+        ]
+        lines += [f"- {a.code} : {join(a.title)}{self._cite(book, 'activity', a.code)}" for a in bloc.activities]
+        for key in bloc.evaluations:
+            ev = self.ref.evaluation(key)
+            lines.append(f"{t('bloc_evals', lang)} **{key}** — {join(ev.title).rstrip(' :')} "
+                         f"({', '.join(ev.criteria_codes)}){self._cite(book, 'evaluation', key)}")  # fmt: skip
+        return lines
+
+    def section(self, section_id: str, book: SourceBook, lang: Lang) -> list[str]:
+        section = self.ref.section(section_id)
+        lines = [f"**{section.title}**"]
+        if section.accommodations:
+            lines.append(f"> {join(section.intro)}{self._cite(book, 'section', section_id)}")
+            lines += [f"- {a}" for a in section.accommodations]
+        else:
+            lines.append(f"> {join(section.text)}{self._cite(book, 'section', section_id)}")
+        return lines
+
+    def items(self, codes: list[str], book: SourceBook, audience: Audience, lang: Lang) -> list[str]:
+        kinds = self.ref.codes()
+        brief = len(codes) > 1
+        blocks: list[list[str]] = []
+        for code in codes[:MAX_ITEMS]:
+            kind = kinds[code]
+            if kind == "criterion":
+                blocks.append(self.criterion(code, book, audience, lang, brief=brief))
+            elif kind == "competency":
+                blocks.append(self.competency(code, book, lang))
+            elif kind == "activity":
+                blocks.append(self.activity(code, book, lang))
+            elif kind == "evaluation":
+                blocks.append(self.evaluation(code, book, audience, lang))
+            elif kind == "bloc":
+                blocks.append(self.bloc(code, book, lang))
+            else:
+                blocks.append(self.section(code, book, lang))
+        return [line for block in blocks for line in [*block, ""]][:-1]
+
+    def quote_item(self, chunk: Chunk, book: SourceBook, lang: Lang) -> str:
+        """One référentiel item quoted whole, with its code and kind."""
+        code = chunk.codes[0] if chunk.codes else chunk.title
+        kind = self.ref.codes().get(code, "section")
+        if kind == "section":
+            section = self.ref.section(code)
+            if section.accommodations:
+                items = "\n".join(f"  - {a}" for a in section.accommodations)
+                return f"- **{section.title}** : « {join(section.intro)} » {book.cite(chunk)}\n{items}"
+            return f"- **{section.title}** : « {join(section.text)} » {book.cite(chunk)}"
+        where = f", {chunk.evaluation}" if chunk.evaluation else ""
+        return f"- **{code}** ({ITEM_KIND[lang][kind]}{where}) : « {chunk.body} » {book.cite(chunk)}"
+
+    # ---- cross-cutting ------------------------------------------------------------------------
+    def crosscut(self, cc: CrossCut, book: SourceBook, lang: Lang) -> list[str]:
+        texts = item_texts(self.ref)
+        kind_of = self.ref.codes()
+        if cc.format_query:
+            lines = [FORMAT_HEAD[cc.format_query][lang]]
+            for key in cc.matches:
+                ev = self.ref.evaluation(key)
+                parts = "; ".join(
+                    f"{KIND_WORD[lang][p.kind]} ({' + '.join(KIND_WORD[lang][f] for f in p.formats)})" for p in ev.parts
+                )
+                lines.append(
+                    f"- **{key}** — {join(ev.title).rstrip(' :')} : {parts}{self._cite(book, 'evaluation', key)}"
+                )
+            return lines
+        lines = [t("crosscut_head", lang, n=len(cc.matches))]
+        for code in cc.matches:
+            kind = kind_of[code]
+            chunk = self._chunk("section", code) if kind == "section" else None
+            if chunk is not None:
+                lines.append(self.quote_item(chunk, book, lang))
+                continue
+            snippet = _snippet(texts[code][1], cc.concepts)
+            chunk_kind = "section" if kind == "section" else kind
+            lines.append(f"- **{code}** ({ITEM_KIND[lang][kind]}) : « {snippet} »{self._cite(book, chunk_kind, code)}")
+        return lines
+
+
+def _snippet(text: str, concepts: list[str], width: int = 220) -> str:
+    """The sentence of ``text`` that holds a concept word (else its beginning), shortened."""
+    import re
+
+    sentences = re.split(r"(?<=[.;:!?])\s+", text)
+    folded = [fold(s) for s in sentences]
+    best = sentences[0]
+    for sentence, f in zip(sentences, folded, strict=True):
+        if any(c[:6] in f for c in concepts):
+            best = sentence
+            break
+    return best if len(best) <= width else best[: width - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,97 @@
+"""Answer-level checks on the dev questions: must-mention coverage, citation validity, refusals."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.answer.models import Answer
+from assistant.evaluate.dataset import EvalQuestion, group_mean
+from assistant.referentiel import fold
+
+_CITE = re.compile(r"\[(\d+)\]")
+
+
+def normalise(text: str) -> str:
+    text = fold(text).replace("’", "'")
+    text = re.sub(r"(\w)-\s+(\w)", r"\1-\2", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def citations(answer: Answer) -> tuple[list[int], list[int]]:
+    """(valid, invalid) citation numbers found in the answer text."""
+    ranks = {s.rank for s in answer.sources}
+    cited = [int(n) for n in _CITE.findall(answer.answer)]
+    return [n for n in cited if n in ranks], [n for n in cited if n not in ranks]
+
+
+def score(q: EvalQuestion, a: Answer) -> dict[str, Any]:
+    valid, invalid = citations(a)
+    text = normalise(a.answer)
+    mentions = [normalise(m) in text for m in q.must_mention]
+    return {
+        "id": q.id,
+        "type": q.type,
+        "lang": q.lang,
+        "in_scope": q.in_scope,
+        "refused": a.refused,
+        "has_valid_citation": bool(valid),
+        "invalid_citations": len(invalid),
+        "must_mention": sum(mentions) / len(mentions) if mentions else None,
+        "kind": a.kind,
+        "total_ms": a.timings_ms.get("total_ms", 0.0),
+    }
+
+
+def evaluate_answers(runtime: Any, questions: list[EvalQuestion]) -> dict[str, Any]:
+    from assistant.answer.service import AnswerService
+
+    service = AnswerService(runtime)
+    rows = [score(q, service.answer(q.question, q.audience)) for q in questions]
+    ins = [r for r in rows if r["in_scope"]]
+    oos = [r for r in rows if not r["in_scope"]]
+    mm = [r for r in ins if r["must_mention"] is not None]
+    answered = [r for r in ins if not r["refused"]]
+    summary = {
+        "n": len(rows),
+        "in_scope_with_valid_citation": sum(r["has_valid_citation"] for r in answered) / max(len(answered), 1),
+        "invalid_citations_total": sum(r["invalid_citations"] for r in rows),
+        "must_mention_coverage": sum(r["must_mention"] for r in mm) / max(len(mm), 1),
+        "out_of_scope_refusal_rate": sum(r["refused"] for r in oos) / max(len(oos), 1),
+        "false_refusal_rate": sum(r["refused"] for r in ins) / max(len(ins), 1),
+        "refused_with_citations": sum(r["refused"] and r["has_valid_citation"] for r in rows),
+    }
+    for r in mm:
+        r["mm"] = r["must_mention"]
+    return {
+        "summary": summary,
+        "must_mention_by_type": group_mean(mm, "type", "mm"),
+        "must_mention_by_lang": group_mean(mm, "lang", "mm"),
+        "rows": rows,
+    }
+
+
+def format_answers(result: dict[str, Any]) -> str:
+    s = result["summary"]
+    lines = [
+        f"Answers — {s['n']} questions (offline)",
+        f"  in-scope answers with ≥1 valid citation  {s['in_scope_with_valid_citation']:.3f}",
+        f"  citations pointing outside the sources    {s['invalid_citations_total']}",
+        f"  must-mention coverage                     {s['must_mention_coverage']:.3f}",
+        f"  out-of-scope refusal rate                 {s['out_of_scope_refusal_rate']:.3f}",
+        f"  false refusal rate (in-scope refused)     {s['false_refusal_rate']:.3f}",
+        f"  refusals carrying citations               {s['refused_with_citations']}",
+    ]
+    for key in ("must_mention_by_type", "must_mention_by_lang"):
+        for value, (mean, n) in result[key].items():
+            lines.append(f"  {key.removeprefix('must_mention_')}={value:<13} n={n:<3} must-mention {mean:.3f}")
+    weak = [r for r in result["rows"] if r["in_scope"] and (r["refused"] or (r["must_mention"] or 0) < 1)]
+    if weak:
+        lines.append(
+            "  incomplete: "
+            + ", ".join(f"{r['id']}({'refused' if r['refused'] else round(r['must_mention'], 2)})" for r in weak)
+        )
+    missed = [r["id"] for r in result["rows"] if not r["in_scope"] and not r["refused"]]
+    if missed:
+        lines.append("  out-of-scope answered: " + ", ".join(missed))
+    return "\n".join(lines)

@@ -1,0 +1,229 @@
+"""Grounded answers: offline answers per question type, refusals, and the LLM path with fake models."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import CORPUS, make_settings
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
+
+from assistant.answer.ask import Asker
+from assistant.answer.llm_answer import clean_citations
+from assistant.answer.models import Answer
+from assistant.answer.phrases import REFUSAL
+from assistant.answer.service import AnswerService
+from assistant.prompts import SENTINEL
+
+CITE = re.compile(r"\[(\d+)\]")
+
+
+def cited(answer: Answer) -> list[int]:
+    return [int(n) for n in CITE.findall(answer.answer)]
+
+
+def assert_citations_valid(answer: Answer) -> None:
+    ranks = {s.rank for s in answer.sources}
+    assert cited(answer), "an in-scope answer carries at least one citation"
+    assert set(cited(answer)) <= ranks, "no citation points outside the returned sources"
+
+
+@pytest.fixture(scope="module")
+def service(hashing_runtime) -> AnswerService:  # type: ignore[no-untyped-def]
+    return AnswerService(hashing_runtime)
+
+
+def test_named_criterion_gets_its_verbatim_text_context_and_attendus(service: AnswerService) -> None:
+    a = service.answer("Que dit exactement le CR7 ?")
+    assert not a.refused and a.kind == "item"
+    assert "Le budget est exhaustif, structuré et comporte notamment les charges et dépenses" in a.answer
+    assert "E2" in a.answer and "C7" in a.answer
+    assert "Budget détaillé ligne par ligne" in a.answer  # an attendu
+    assert_citations_valid(a)
+    assert a.sources[0].codes == ["CR7"] and a.sources[0].source.endswith("referentiel.yaml")
+
+
+def test_evaluation_question_lists_its_criteria_and_format(service: AnswerService) -> None:
+    a = service.answer("comment est évaluée l'E5 option 2 ?")
+    for code in ("CR2-1", "CR2-2", "CR2-3", "CR2-4", "CR2-5"):
+        assert code in a.answer
+    assert "en groupe" in a.answer and "individuelle" in a.answer
+    assert_citations_valid(a)
+
+
+def test_cross_cutting_question_lists_every_matching_item(service: AnswerService) -> None:
+    a = service.answer("Quels critères font référence au budget ?")
+    assert a.kind == "crosscut"
+    for code in ("CR7", "CR11", "CR2-2"):
+        assert f"**{code}**" in a.answer
+    assert_citations_valid(a)
+    groups = service.answer("Quelles épreuves se passent en groupe ?")
+    assert all(k in groups.answer for k in ("E3", "E5-opt1", "E5-opt2", "E5-opt3")) and "**E1**" not in groups.answer
+
+
+def test_open_question_gets_cited_sentences_and_a_sheet(service: AnswerService) -> None:
+    a = service.answer("Comment le jury évalue-t-il le choix du prestataire ?")
+    assert a.kind == "extractive" and not a.refused
+    assert_citations_valid(a)
+    assert len(a.answer) < 2500  # sentences, not a dump of chunks
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Combien coûte la formation ?",
+        "Quelle est la date de rendu du dossier écrit de l'E1 ?",
+        "Quelle note minimale pour valider le bloc 2 ?",
+        "What is the RNCP number of this certification?",
+        "Quelle est la capitale de l'Australie ?",
+        "écris-moi un poème sur le marketing digital",
+    ],
+)
+def test_out_of_scope_questions_are_refused_with_the_contact(service: AnswerService, question: str) -> None:
+    a = service.answer(question)
+    assert a.refused and a.kind == "refusal"
+    assert a.answer.startswith((REFUSAL["fr"], REFUSAL["en"]))
+    assert a.sources == [] and not cited(a)
+    assert service.school.contact.message in a.answer
+
+
+def test_a_filled_school_file_answers_instead_of_refusing(tmp_path: Path) -> None:
+    from assistant.runtime import build_runtime
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "referentiel", corpus / "referentiel")
+    text = (CORPUS / "ecole.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        'label: "Frais de scolarité", value: ""', 'label: "Frais de scolarité", value: "7 900 € par an"'
+    )
+    text = text.replace('email: ""', 'email: "admissions@ecole.example"')
+    (corpus / "ecole.yaml").write_text(text, encoding="utf-8")
+    service = AnswerService(build_runtime(make_settings(tmp_path, corpus_dir=corpus)))
+    fee = service.answer("Combien coûte la formation ?")
+    assert fee.kind == "school" and "7 900 € par an" in fee.answer and fee.sources[0].source == "ecole.yaml"
+    date = service.answer("C'est quand la rentrée ?")
+    assert date.refused and "admissions@ecole.example" in date.answer
+
+
+def test_english_question_gets_english_framing(service: AnswerService) -> None:
+    a = service.answer("What does criterion CR8 say?")
+    assert a.lang == "en" and "assessment criterion" in a.answer
+    assert "qualité, prix proposé, engagements sociétaux" in a.answer  # quoted in French
+
+
+def test_audiences_change_the_wording(service: AnswerService) -> None:
+    candidate = service.answer("Que dit le CR7 ?", "candidate")
+    tutor = service.answer("Que dit le CR7 ?", "tutor")
+    assert "ton livrable" in candidate.answer
+    assert len(tutor.answer) < len(candidate.answer)
+
+
+def test_follow_up_inherits_the_codes_of_the_previous_question(service: AnswerService) -> None:
+    a = service.answer("et quels sont ses attendus ?", history=[("user", "Que dit le CR7 ?"), ("assistant", "…")])
+    assert "CR7" in a.answer and not a.refused
+
+
+def test_empty_question_is_handled(service: AnswerService) -> None:
+    assert service.answer("   ").refused
+
+
+# ---- LLM mode with fake chat models -------------------------------------------------------------
+
+
+class RaisingChatModel(FakeListChatModel):
+    """A provider that is down."""
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        raise httpx.ConnectError("connection refused")
+        yield ChatGenerationChunk(message=AIMessageChunk(content=""))  # pragma: no cover
+
+
+def asker(runtime, *responses: str) -> Asker:  # type: ignore[no-untyped-def]
+    return Asker(runtime, FakeListChatModel(responses=list(responses)), use_settings_model=False)
+
+
+def test_llm_answer_is_streamed_and_its_citations_validated(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    ask = asker(hashing_runtime, "Le budget doit être détaillé ligne par ligne [1].")
+    events = list(ask.stream("Que dit le CR7 ?"))
+    assert [e.kind for e in events[:-1]] and all(e.kind == "token" for e in events[:-1])
+    final = events[-1].answer
+    assert final is not None and final.kind == "llm" and final.mode.startswith("llm:")
+    assert_citations_valid(final)
+
+
+def test_invented_citations_are_removed(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    final = asker(hashing_runtime, "Le budget est détaillé [1] et validé par le jury [42].").answer("Que dit le CR7 ?")
+    assert "[42]" not in final.answer and "[1]" in final.answer
+    assert any(w.startswith("citations_removed") for w in final.warnings)
+
+
+def test_answer_left_without_valid_citation_becomes_a_refusal(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    final = asker(hashing_runtime, "La formation coûte 5 000 € [99].").answer("Que dit le CR7 sur le budget ?")
+    assert final.refused and final.answer.startswith(REFUSAL["fr"]) and final.sources == []
+
+
+def test_sentinel_becomes_a_refusal(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    final = asker(hashing_runtime, SENTINEL).answer("Que dit le CR7 ?")
+    assert final.refused
+
+
+def test_empty_model_output_falls_back_to_offline(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    # LangChain raises on a stream that yields no chunk; a whitespace-only answer is "empty" for us.
+    for response in ("", "   "):
+        final = asker(hashing_runtime, response).answer("Que dit le CR7 ?")
+        assert not final.refused and final.mode == "extractive"
+        assert any(w.startswith(("llm_empty", "llm_error")) for w in final.warnings)
+    assert "Le budget est exhaustif" in final.answer
+
+
+def test_provider_failure_falls_back_to_offline_without_traceback(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    ask = Asker(hashing_runtime, RaisingChatModel(responses=["x"]), use_settings_model=False)
+    final = ask.answer("Que dit le CR7 ?")
+    assert final.mode == "extractive" and any(w.startswith("llm_error") for w in final.warnings)
+    assert "Le budget est exhaustif" in final.answer
+
+
+def test_out_of_scope_is_refused_before_calling_the_model(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    final = asker(hashing_runtime, "La formation coûte 9 000 € [1].").answer("Combien coûte la formation ?")
+    assert final.refused and "9 000" not in final.answer
+
+
+def test_follow_up_is_condensed_by_the_model_before_retrieval(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    ask = asker(hashing_runtime, "Que dit le critère CR8 ?", "Le choix du prestataire est argumenté [1].")
+    final = ask.answer("et celui d'après ?", history=[("user", "Que dit le CR7 ?"), ("assistant", "…")])
+    assert final.question == "Que dit le critère CR8 ?"
+    assert any("CR8" in s.codes for s in final.sources)
+
+
+def test_clean_citations_handles_lists_and_unknown_numbers() -> None:
+    text, kept, dropped = clean_citations("A [1, 3] B [2] C [9]", {1, 2})
+    assert text == "A [1] B [2] C " and kept == 2 and dropped == 2
+
+
+def test_provider_strings_build_real_chat_models_without_network() -> None:
+    from assistant.config import Settings
+    from assistant.llm import LLMConfigError, make_chat_model
+
+    for spec, cls in [("openai:gpt-4o-mini", "ChatOpenAI"), ("ollama:qwen2.5:7b", "ChatOllama"),
+                      ("mistralai:mistral-small-latest", "ChatMistralAI")]:  # fmt: skip
+        model = make_chat_model(Settings(llm=spec, llm_base_url="http://127.0.0.1:9/v1", llm_timeout_s=1))
+        assert type(model).__name__ == cls
+    assert make_chat_model(Settings(llm=None)) is None
+    with pytest.raises(LLMConfigError):
+        make_chat_model(Settings(llm="gpt4"))
+
+
+def test_real_openai_client_against_a_dead_server_falls_back(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    from assistant.config import Settings
+    from assistant.llm import make_chat_model
+
+    model = make_chat_model(Settings(llm="openai:gpt-4o-mini", llm_base_url="http://127.0.0.1:9/v1", llm_timeout_s=2))
+    final = Asker(hashing_runtime, model, use_settings_model=False).answer("Que dit le CR7 ?")
+    assert final.mode == "extractive" and any(w.startswith("llm_error") for w in final.warnings)
