@@ -1,0 +1,1 @@
+"""Draft review: per-criterion gap feedback (formative, never a grade)."""

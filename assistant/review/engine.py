@@ -1,0 +1,304 @@
+"""Offline review engine: attendus -> evidence -> verdict, per single criterion.
+
+For each attendu of each criterion, the best passages of the draft are found by keywords (BM25 over
+the draft) and, when an embedder is available, by meaning (e5). A passage *shows* an attendu only
+if it is on topic, holds the substance the attendu requires (amounts, dates, named tools, KPIs with
+values…) and does not merely echo the référentiel's own wording. Status and confidence follow from
+the attendus met; "covered" needs at least one verified quote.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.courses import sheets_for
+from assistant.embeddings import EmbeddingChoice
+from assistant.keyword_index import KeywordIndex, tokenize
+from assistant.referentiel import Attendu, Criterion, Referentiel, fold, join
+from assistant.review.models import (
+    STATUS_ORDER,
+    AttenduResult,
+    CriterionVerdict,
+    Evidence,
+    SheetRef,
+    Status,
+)
+from assistant.review.passages import DraftText, Passage
+from assistant.review.quotes import shorten, split_sentences, verify_quote
+from assistant.review.signals import WEAK_KINDS, kinds_present, specifics
+
+CANDIDATES = 6
+REL_MET = 0.5
+REL_PARTIAL = 0.4
+ECHO_MAX = 0.45
+COVERED_AT = 0.67
+PARTIAL_AT = 0.3
+DENSE_FLOOR = 0.80
+DENSE_SPAN = 0.07
+MAX_DENSE_PASSAGES = 90
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", fold(text))
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+@dataclass
+class PassageFacts:
+    stems: set[str]
+    kinds: set[str]
+    specifics: int
+    echo: float
+
+
+@dataclass
+class AttenduJudgement:
+    attendu: Attendu
+    status: Status
+    score: float
+    passage: Passage | None = None
+    quote: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class DraftIndex:
+    """Everything computed once per draft and shared by all criteria."""
+
+    draft: DraftText
+    keyword: KeywordIndex
+    facts: list[PassageFacts]
+    vectors: dict[int, list[float]] = field(default_factory=dict)
+    foreign: bool = False  # the draft is not in French: keywords (French) say less, meaning more
+
+
+class ReviewEngine:
+    def __init__(self, ref: Referentiel, embedding: EmbeddingChoice | None, corpus_dir: Path) -> None:
+        self.ref = ref
+        self.embedding = embedding
+        self.corpus_dir = corpus_dir
+        self._attendu_vectors: dict[str, list[float]] = {}
+        self._echo_grams: dict[str, set[tuple[str, ...]]] = {}
+        # Keyword weights: a stem shared by many attendus ("tableau", "objectif") says little.
+        self._att_stems = {
+            a.id: set(tokenize([f"{a.label} {' '.join(a.keywords)}"])[0]) for c in ref.criteria for a in c.attendus
+        }
+        df: dict[str, int] = {}
+        for stems in self._att_stems.values():
+            for stem in stems:
+                df[stem] = df.get(stem, 0) + 1
+        n = max(len(self._att_stems), 1)
+        self._idf = {stem: math.log((n + 1) / (count + 0.5)) for stem, count in df.items()}
+
+    def keyword_coverage(self, att: Attendu, stems: set[str]) -> float:
+        """Share of the attendu's most telling keywords found in a passage (IDF-weighted)."""
+        own = self._att_stems.get(att.id) or set(tokenize([f"{att.label} {' '.join(att.keywords)}"])[0])
+        weights = sorted((self._idf.get(s, 1.0) for s in own), reverse=True)
+        target = sum(weights[:3]) or 1.0
+        return min(1.0, sum(self._idf.get(s, 1.0) for s in own & stems) / target)
+
+    # ---- per draft ------------------------------------------------------------------------------
+    def echo_grams(self, key: str) -> set[tuple[str, ...]]:
+        """Word trigrams of the référentiel text a candidate could copy for this evaluation."""
+        if key not in self._echo_grams:
+            ev = self.ref.evaluation(key)
+            bloc = self.ref.bloc(ev.bloc)
+            texts = [join(ev.title), join(ev.modality)]
+            texts += [c.full_text for c in self.ref.criteria_of(key)]
+            texts += [join(c.text) for c in bloc.competencies] + [join(a.text) for a in bloc.activities]
+            grams: set[tuple[str, ...]] = set()
+            for text in texts:
+                grams |= _trigrams(text)
+            self._echo_grams[key] = grams
+        return self._echo_grams[key]
+
+    def index(self, draft: DraftText, key: str, *, dense: bool = True) -> DraftIndex:
+        texts = [p.index_text for p in draft.passages]
+        keyword = KeywordIndex([str(p.id) for p in draft.passages], texts)
+        grams = self.echo_grams(key)
+        facts = []
+        for p in draft.passages:
+            own = _trigrams(p.text)
+            echo = len(own & grams) / len(own) if own else 0.0
+            facts.append(PassageFacts(set(tokenize([p.index_text])[0]), kinds_present(p.text, p.is_table),
+                                      specifics(p.text), echo))  # fmt: skip
+        from assistant.answer.language import detect_language
+
+        sample = " ".join(p.text for p in draft.passages[:20])[:4000]
+        index = DraftIndex(draft, keyword, facts, foreign=detect_language(sample) == "en")
+        if dense and self.embedding is not None and draft.passages:
+            chosen = draft.passages
+            if len(chosen) > MAX_DENSE_PASSAGES:
+                chosen = self._shortlist(index, key)
+            vectors = self.embedding.embeddings.embed_documents([p.index_text[:1500] for p in chosen])
+            index.vectors = {p.id: v for p, v in zip(chosen, vectors, strict=True)}
+        return index
+
+    def _shortlist(self, index: DraftIndex, key: str) -> list[Passage]:
+        keep: dict[int, Passage] = {}
+        for crit in self.ref.criteria_of(key):
+            for att in crit.attendus:
+                for pid, _ in index.keyword.search(self._query(att), 4):
+                    keep[int(pid)] = index.draft.passages[int(pid)]
+        return list(keep.values())[:MAX_DENSE_PASSAGES]
+
+    # ---- attendus -----------------------------------------------------------------------------
+    @staticmethod
+    def _query(att: Attendu) -> str:
+        return f"{att.label} {' '.join(att.keywords)} {att.evidence}"
+
+    def _attendu_vector(self, att: Attendu) -> list[float] | None:
+        if self.embedding is None:
+            return None
+        if att.id not in self._attendu_vectors:
+            self._attendu_vectors[att.id] = self.embedding.embeddings.embed_query(f"{att.label}. {att.evidence}")
+        return self._attendu_vectors[att.id]
+
+    def judge_attendu(self, att: Attendu, index: DraftIndex) -> AttenduJudgement:
+        candidates: dict[int, float] = {}
+        for hit_id, _ in index.keyword.search(self._query(att), CANDIDATES):
+            candidates[int(hit_id)] = 0.0
+        vector = self._attendu_vector(att) if index.vectors else None
+        sims: dict[int, float] = {}
+        if vector is not None:
+            for pid, pvec in index.vectors.items():
+                sims[pid] = sum(a * b for a, b in zip(vector, pvec, strict=True))
+            for pid, _ in sorted(sims.items(), key=lambda kv: -kv[1])[:CANDIDATES]:
+                candidates.setdefault(pid, 0.0)
+        best = AttenduJudgement(att, "missing", 0.0, reason="aucun passage ne traite ce point")
+        strong = [k for k in att.substance if k not in WEAK_KINDS]
+        for pid in candidates:
+            passage = index.draft.passages[pid]
+            facts = index.facts[pid]
+            kw = self.keyword_coverage(att, facts.stems)
+            dense = min(1.0, max(0.0, (sims[pid] - DENSE_FLOOR) / DENSE_SPAN)) if pid in sims else 0.0
+            # Keywords carry relevance; meaning adds to it (and carries it for drafts not in French).
+            rel = max(kw, 0.7 * kw + 0.3 * dense)
+            if index.foreign:
+                rel = max(rel, 0.8 * dense)
+            present = [k for k in att.substance if k in facts.kinds]
+            subst = len(present) / len(att.substance)
+            echo_ok = facts.echo < ECHO_MAX
+            concrete = facts.specifics >= (1 if strong else 2)
+            strong_ok = all(k in facts.kinds for k in strong) if strong else bool(present)
+            status: Status
+            if rel >= REL_MET and strong_ok and concrete and echo_ok:
+                status, reason = "covered", "montré avec des éléments concrets"
+            elif rel >= REL_PARTIAL and facts.specifics >= 1 and (present or facts.specifics >= 2) and echo_ok:
+                status = "partial"
+                missing_kinds = [k for k in att.substance if k not in present]
+                reason = (
+                    "abordé, mais sans " + ", ".join(KIND_FR[k] for k in missing_kinds)
+                    if missing_kinds
+                    else "abordé, mais de façon générale"
+                )
+            else:
+                continue
+            score = rel * (0.5 + 0.5 * subst) * (1.0 if echo_ok else 0.5)
+            if (STATUS_ORDER[status], score) > (STATUS_ORDER[best.status], best.score):
+                best = AttenduJudgement(att, status, score, passage, reason=reason)
+        if best.passage is not None:
+            best.quote = best_quote(best.passage, att, self._att_stems.get(att.id, set()))
+        return best
+
+    # ---- criteria -----------------------------------------------------------------------------
+    def judge_criterion(self, crit: Criterion, index: DraftIndex) -> CriterionVerdict:
+        judgements = [self.judge_attendu(att, index) for att in crit.attendus]
+        unit_texts = index.draft.unit_texts
+        evidence: list[Evidence] = []
+        results: list[AttenduResult] = []
+        for j in judgements:
+            ev_list: list[Evidence] = []
+            if j.quote and j.passage is not None and verify_quote(j.quote, unit_texts) is not None:
+                ev_list.append(Evidence(quote=j.quote, location=j.passage.location))
+            elif j.status == "covered":
+                j.status = "partial"  # nothing we can show: not covered
+            results.append(
+                AttenduResult(
+                    id=j.attendu.id,
+                    label=j.attendu.label,
+                    status=j.status,
+                    score=round(min(1.0, j.score), 3),
+                    evidence=ev_list,
+                    reason=j.reason,
+                )
+            )
+        points = [1.0 if r.status == "covered" else 0.5 if r.status == "partial" else 0.0 for r in results]
+        score = sum(points) / len(points) if points else 0.0
+        for r in sorted(results, key=lambda r: -STATUS_ORDER[r.status]):
+            for e in r.evidence:
+                if r.status != "missing" and all(e.quote != x.quote for x in evidence) and len(evidence) < 3:
+                    evidence.append(e)
+        status: Status
+        if score >= COVERED_AT and evidence:
+            status = "covered"
+        elif score >= PARTIAL_AT or any(r.status == "covered" for r in results):
+            status = "partial"
+        else:
+            status = "missing"
+        confidence = _confidence(score, status)
+        missing = [r.label if r.status == "missing" else f"{r.label} (partiel : {r.reason})"
+                   for r in results if r.status != "covered"]  # fmt: skip
+        advice = [att.advice for att, r in zip(crit.attendus, results, strict=True) if r.status != "covered"]
+        sheets = [SheetRef(slug=s.slug, title=s.title, path=s.path) for s in sheets_for(crit.code, self.corpus_dir)]
+        if sheets and status != "covered":
+            advice.append(f"Méthode pas à pas : fiche « {sheets[0].title} » ({sheets[0].path}).")
+        return CriterionVerdict(
+            code=crit.code, status=status, confidence=confidence, evidence=evidence if status != "missing" else [],
+            missing=missing, advice=advice, referentiel=crit.full_text, attendus=results, sheets=sheets,
+        )  # fmt: skip
+
+    def evaluation_fit(self, index: DraftIndex, key: str) -> float:
+        """How well the draft matches an evaluation (keywords + substance only; cheap)."""
+        points = []
+        for crit in self.ref.criteria_of(key):
+            for att in crit.attendus:
+                best = 0.0
+                for pid, _ in index.keyword.search(self._query(att), 3):
+                    facts = index.facts[int(pid)]
+                    kw = self.keyword_coverage(att, facts.stems)
+                    if any(k in facts.kinds for k in att.substance) and facts.echo < ECHO_MAX:
+                        best = max(best, kw)
+                points.append(best)
+        return sum(points) / len(points) if points else 0.0
+
+
+KIND_FR = {
+    "amount": "montants chiffrés",
+    "figure": "chiffres",
+    "date": "dates ou jalons",
+    "tool": "outils nommés",
+    "kpi": "indicateurs avec valeurs ou cibles",
+    "role": "profils ou acteurs nommés",
+    "reason": "justification",
+    "comparison": "comparaison",
+    "verbatim": "verbatims ou citations",
+    "structure": "présentation structurée (tableau, liste, étapes)",
+}
+
+
+def _confidence(score: float, status: Status) -> float:
+    """Higher when the score sits far from the thresholds that separate the statuses."""
+    distance = min(abs(score - COVERED_AT), abs(score - PARTIAL_AT))
+    return round(min(0.95, 0.55 + distance), 2)
+
+
+def best_quote(passage: Passage, att: Attendu, kw_stems: set[str]) -> str | None:
+    """The sentence (or table row) of ``passage`` that best shows the attendu."""
+    if passage.is_table:
+        rows = [r for r in passage.text.splitlines() if r.strip() and not set(r.strip()) <= set("|-: ")]
+        candidates = rows[1:] or rows
+    else:
+        candidates = split_sentences(passage.text) or [passage.text.strip()]
+    best: str | None = None
+    best_score = -1.0
+    for sentence in candidates:
+        kinds = kinds_present(sentence, False)
+        score = 2.0 * sum(k in kinds for k in att.substance) + len(kw_stems & set(tokenize([sentence])[0]))
+        score += min(specifics(sentence), 3) * 0.5
+        if score > best_score:
+            best, best_score = sentence, score
+    return shorten(best.strip()) if best else None

@@ -1,0 +1,81 @@
+"""Domain types of the draft review (the `check --json` contract of the design doc)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["covered", "partial", "missing"]
+STATUS_ORDER: dict[str, int] = {"missing": 0, "partial": 1, "covered": 2}
+STATUS_FR: dict[str, str] = {"covered": "couvert", "partial": "partiel", "missing": "manquant"}
+
+DISCLAIMER = (
+    "Avis indicatif et formatif : ce retour ne constitue ni une note ni une prédiction de réussite. "
+    "Seul le jury de certification évalue votre travail."
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    quote: str = Field(description="Verbatim text from the draft (verified).")
+    location: str = Field(description="Where in the draft: 'p. 3', '§ Budget > Détail', '§ 12'.")
+
+
+class AttenduResult(_Model):
+    id: str
+    label: str
+    status: Status
+    score: float = Field(ge=0, le=1)
+    evidence: list[Evidence] = Field(default_factory=list)
+    reason: str = Field("", description="Short French explanation of the judgement.")
+
+
+class SheetRef(_Model):
+    slug: str
+    title: str
+    path: str
+
+
+class CriterionVerdict(_Model):
+    code: str
+    status: Status
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[Evidence] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list, description="Labels of the attendus not shown.")
+    advice: list[str] = Field(default_factory=list)
+    referentiel: str = Field(description="Verbatim criterion text.")
+    attendus: list[AttenduResult] = Field(default_factory=list)
+    sheets: list[SheetRef] = Field(default_factory=list)
+    source: str = Field("offline", description="'offline', 'llm' or 'llm->offline' (fallback).")
+
+
+class ReviewWarning(_Model):
+    code: str
+    message: str
+
+
+class Report(_Model):
+    file: str
+    evaluation: str
+    evaluation_title: str = ""
+    criteria: list[CriterionVerdict]
+    warnings: list[ReviewWarning] = Field(default_factory=list)
+    mode: str = "offline"
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    disclaimer: str = DISCLAIMER
+
+    def counts(self) -> dict[str, int]:
+        out = {"covered": 0, "partial": 0, "missing": 0}
+        for c in self.criteria:
+            out[c.status] += 1
+        return out
+
+    def verdict(self, code: str) -> CriterionVerdict:
+        for c in self.criteria:
+            if c.code == code:
+                return c
+        raise KeyError(code)

@@ -1,0 +1,114 @@
+"""Cut a loaded draft into passages with locations; instructions to the assistant are set aside."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.documents import LoadedDocument, TextUnit
+from assistant.review.injection import injection_spans
+
+MIN_CHARS = 160
+MAX_CHARS = 900
+_SENT_END = re.compile(r"(?<=[.!?])\s+")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+@dataclass
+class Passage:
+    id: int
+    text: str  # verbatim draft text (quotes are taken from here)
+    location: str
+    section: str
+    is_table: bool = False
+    units: list[int] = field(default_factory=list)
+
+    @property
+    def index_text(self) -> str:
+        """What keyword and dense search see: the heading path gives a table or list its topic."""
+        return f"{self.section}\n{self.text}" if self.section else self.text
+
+
+@dataclass
+class DraftText:
+    passages: list[Passage]
+    injections: list[str]
+    words: int
+    unit_texts: list[str]
+
+
+def _split_long(text: str) -> list[str]:
+    if len(text) <= MAX_CHARS:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for sentence in _SENT_END.split(text):
+        if current and len(current) + len(sentence) + 1 > MAX_CHARS:
+            parts.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}".strip()
+    if current:
+        parts.append(current)
+    out: list[str] = []
+    for part in parts:  # a single sentence longer than MAX_CHARS (no punctuation): cut at spaces
+        while len(part) > MAX_CHARS * 2:
+            cut = part.rfind(" ", 0, MAX_CHARS) or MAX_CHARS
+            out.append(part[:cut])
+            part = part[cut:].lstrip()
+        out.append(part)
+    return out
+
+
+def _clean_unit(unit: TextUnit, injections: list[str]) -> str:
+    """Unit text without hidden HTML comments and without sentences that instruct the assistant."""
+    text = unit.text
+    for comment in _HTML_COMMENT.findall(text):
+        injections.extend(injection_spans(comment) or [])
+        text = text.replace(comment, " ")
+    for span in injection_spans(text):
+        injections.append(span)
+        text = text.replace(span, " ")
+    # a line that is only a fake JSON verdict fragment is noise once its instruction lines are gone
+    return text.strip()
+
+
+def build_passages(doc: LoadedDocument) -> DraftText:
+    injections: list[str] = []
+    cleaned = [(_clean_unit(u, injections), u) for u in doc.units]
+    passages: list[Passage] = []
+    pending: Passage | None = None
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None and pending.text.strip():
+            pending.id = len(passages)
+            passages.append(pending)
+        pending = None
+
+    for text, unit in cleaned:
+        if not text or unit.kind == "heading":
+            if unit.kind == "heading":
+                flush()
+            continue
+        section = " > ".join(unit.section)
+        is_table = unit.kind == "table"
+        for piece in _split_long(text) if not is_table else [text]:
+            if is_table or (unit.kind == "list" and len(piece) >= MIN_CHARS):
+                flush()
+                passages.append(Passage(len(passages), piece, unit.location, section, is_table, [unit.index]))
+                continue
+            if pending is not None and pending.section == section and len(pending.text) < MIN_CHARS:
+                pending.text = f"{pending.text}\n\n{piece}"
+                pending.units.append(unit.index)
+                if len(pending.text) >= MIN_CHARS:
+                    flush()
+                continue
+            flush()
+            pending = Passage(-1, piece, unit.location, section, False, [unit.index])
+            if len(piece) >= MIN_CHARS:
+                flush()
+    flush()
+    words = sum(len(p.text.split()) for p in passages)
+    unique = list(dict.fromkeys(i.strip() for i in injections if i.strip()))
+    return DraftText(passages, unique, words, [u.text for u in doc.units])

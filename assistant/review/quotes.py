@@ -1,0 +1,44 @@
+"""Verified evidence: every quote shown must be found verbatim in one passage of the draft.
+
+Matching is fuzzy only in whitespace, case, quotes/apostrophes and dashes; it never spans two
+passages (a quote stitched from separate places is not a quote).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_TRANS).lower()
+    text = text.replace("**", "").replace("__", "")
+    return _WS.sub(" ", text).strip(" .;:")
+
+
+def verify_quote(quote: str, passages: list[str]) -> int | None:
+    """Index of the passage that contains ``quote`` (normalised), or None."""
+    q = normalise(quote)
+    if len(q) < 12:
+        return None
+    for i, passage in enumerate(passages):
+        if q in normalise(passage):
+            return i
+    return None
+
+
+_SENTENCES = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCES.findall(text) if len(s.strip()) >= 12]
+
+
+def shorten(sentence: str, limit: int = 320) -> str:
+    """A quote no longer than ``limit``, cut at a word boundary (still a verbatim prefix)."""
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0]

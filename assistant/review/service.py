@@ -1,0 +1,131 @@
+"""Check a draft against the criteria of its evaluation: the `check` command and the app call this."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document, sanitize_filename
+from assistant.embeddings import EmbeddingChoice
+from assistant.referentiel import Referentiel, join
+from assistant.review.engine import ReviewEngine
+from assistant.review.models import CriterionVerdict, Report, ReviewWarning
+from assistant.review.passages import build_passages
+
+MIN_WORDS = 40  # below: no verdicts at all
+SHORT_WORDS = 250  # below: verdicts, flagged as based on little text
+MISMATCH_GAP = 0.15
+
+
+class ReviewInputError(ValueError):
+    """The evaluation key or the draft cannot be reviewed (French message for the user)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Reviewer:
+    ref: Referentiel
+    engine: ReviewEngine
+    limits: LoadLimits
+
+    @classmethod
+    def create(cls, ref: Referentiel, embedding: EmbeddingChoice | None, corpus_dir: Path,
+               max_mb: int = 20) -> Reviewer:  # fmt: skip
+        return cls(ref, ReviewEngine(ref, embedding, corpus_dir), LoadLimits(max_bytes=max_mb * 1024 * 1024))
+
+    def check_key(self, key: str) -> str:
+        keys = self.ref.evaluation_keys
+        normalised = {k.lower(): k for k in keys}
+        found = normalised.get(key.strip().lower().replace(" ", "").replace("option", "opt"))
+        if found is None:
+            raise ReviewInputError(
+                "unknown_evaluation", f"Évaluation inconnue : « {key} ». Évaluations possibles : {', '.join(keys)}."
+            )
+        return found
+
+    def load(self, source: Path | bytes, filename: str | None = None) -> LoadedDocument:
+        return load_document(source, filename=filename, limits=self.limits)
+
+    def review(self, doc: LoadedDocument, key: str, *, file_label: str | None = None) -> Report:
+        started = time.perf_counter()
+        key = self.check_key(key)
+        timings: dict[str, float] = {}
+        draft = build_passages(doc)
+        if draft.words < MIN_WORDS:
+            raise ReviewInputError(
+                "little_text",
+                f"Le document « {doc.name} » contient trop peu de texte ({draft.words} mots) pour être vérifié. "
+                "Déposez votre livrable complet (texte sélectionnable, pas une image).",
+            )
+        warnings: list[ReviewWarning] = [ReviewWarning(code=w.code, message=w.message) for w in doc.warnings]
+        if draft.words < SHORT_WORDS:
+            warnings.append(ReviewWarning(code="little_text", message=(
+                f"Le document est très court ({draft.words} mots) : l'avis ne porte que sur ce texte et reste partiel."
+            )))  # fmt: skip
+        if draft.injections:
+            shown = " | ".join(f"« {s[:160]} »" for s in draft.injections[:3])
+            warnings.append(ReviewWarning(code="prompt_injection", message=(
+                "Le document contient des instructions adressées à l'assistant ; elles ont été ignorées et "
+                f"n'influencent aucun avis : {shown}"
+            )))  # fmt: skip
+        t0 = time.perf_counter()
+        index = self.engine.index(draft, key)
+        timings["embedding_ms"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        verdicts = [self.engine.judge_criterion(crit, index) for crit in self.ref.criteria_of(key)]
+        timings["judging_ms"] = (time.perf_counter() - t0) * 1000
+        mismatch = self._mismatch(index, key)
+        if mismatch:
+            warnings.append(mismatch)
+            # In a document about something else, partial matches are incidental (a dashboard's
+            # euros are not a budget): only criteria with real, verified evidence keep a status.
+            verdicts = [_demote_partial(v) for v in verdicts]
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        return Report(
+            file=file_label or doc.name,
+            evaluation=key,
+            evaluation_title=join(self.ref.evaluation(key).title).rstrip(" :"),
+            criteria=verdicts,
+            warnings=warnings,
+            mode="offline",
+            timings_ms={k: round(v, 1) for k, v in timings.items()},
+        )
+
+    def _mismatch(self, index: object, key: str) -> ReviewWarning | None:
+        from assistant.review.engine import DraftIndex
+
+        assert isinstance(index, DraftIndex)
+        fits = {k: self.engine.evaluation_fit(index, k) for k in self.ref.evaluation_keys}
+        declared = fits[key]
+        best_key = max(fits, key=lambda k: fits[k])
+        if best_key != key and fits[best_key] - declared >= MISMATCH_GAP:
+            title = join(self.ref.evaluation(best_key).title).rstrip(" :")
+            return ReviewWarning(code="evaluation_mismatch", message=(
+                f"Ce document ressemble davantage à un livrable de l'évaluation {best_key} ({title}) qu'à un livrable "
+                f"de {key}. Vérifiez l'évaluation choisie : les critères de {key} sont jugés tels quels."
+            ))  # fmt: skip
+        return None
+
+
+def _demote_partial(verdict: CriterionVerdict) -> CriterionVerdict:
+    if verdict.status != "partial":
+        return verdict
+    note = "Le document semble porter sur une autre évaluation : les éléments trouvés ne répondent pas à ce critère."
+    return verdict.model_copy(
+        update={"status": "missing", "confidence": 0.6, "evidence": [], "missing": [note, *verdict.missing]}
+    )
+
+
+def check_file(reviewer: Reviewer, path: Path, key: str) -> Report:
+    """Validate the key first (cheap), then load and review. Raises DocumentError / ReviewInputError."""
+    reviewer.check_key(key)
+    doc = reviewer.load(path)
+    return reviewer.review(doc, key, file_label=sanitize_filename(path.name))
+
+
+__all__ = ["DocumentError", "ReviewInputError", "Reviewer", "check_file"]
