@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import Annotated, Any, NoReturn
+from pathlib import Path
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 
-from assistant.config import PROJECT_ROOT
+from assistant.config import PROJECT_ROOT, get_settings
 from assistant.referentiel import load_referentiel, normalize_code
 from assistant.referentiel.views import UnknownCodeError, item_markdown, item_view, tree_markdown, tree_view
 
@@ -58,6 +59,164 @@ def referentiel(
         emit_json(view)
     else:
         typer.echo(item_markdown(view))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Fichiers supplémentaires à indexer.")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Reconstruire l'index de zéro.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Indexer corpus/ (et des fichiers en plus) ; incrémental par empreinte de contenu."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from assistant.embeddings import EmbeddingConfigError
+    from assistant.ingest import ingest as run_ingest
+    from assistant.runtime import embedding_for
+    from assistant.store import IndexError_
+
+    settings = get_settings()
+    for path in paths or []:
+        if not path.is_file():
+            fail("not_found", f"fichier introuvable : {path}", as_json=as_json)
+    try:
+        embedding = embedding_for(settings)
+    except EmbeddingConfigError as exc:
+        fail("embedding_config", str(exc), as_json=as_json)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True, disable=as_json) as bar:
+        task = bar.add_task("Indexation", total=None)
+
+        def progress(source: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=f"Indexation {Path(source).name[:40]}")
+
+        try:
+            summary = run_ingest(settings, embedding, extra_paths=paths, rebuild=rebuild, progress=progress)
+        except IndexError_ as exc:
+            fail(exc.code, str(exc), as_json=as_json)
+    if as_json:
+        emit_json(summary.__dict__)
+        return
+    typer.echo(
+        f"Index à jour : {summary.documents} documents, {summary.chunks_total} passages "
+        f"({summary.chunks_added} ajoutés, {len(summary.skipped)} documents inchangés, "
+        f"{len(summary.removed)} retirés) en {summary.seconds:.1f} s — modèle {summary.model_id}, {summary.store}."
+    )
+    for source, message in summary.failed.items():
+        typer.echo(f"  ✗ {source} : {message}", err=True)
+    if embedding.note:
+        typer.echo(f"  ! {embedding.note}", err=True)
+
+
+AUDIENCES = ("candidate", "tutor", "admissions")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="La question, entre guillemets.")],
+    audience: Annotated[str, typer.Option(help="candidate | tutor | admissions")] = "candidate",
+    as_json: JsonFlag = False,
+) -> None:
+    """Poser une question : réponse sourcée (hors ligne, ou LLM si JB_LLM est défini)."""
+    from assistant.answer.ask import Asker
+    from assistant.llm import LLMConfigError
+    from assistant.runtime import build_runtime
+    from assistant.store import IndexError_
+
+    if audience not in AUDIENCES:
+        fail("bad_audience", f"public inconnu « {audience} » ; valeurs : {', '.join(AUDIENCES)}", as_json=as_json)
+    if not question.strip():
+        fail("empty_question", "la question est vide", as_json=as_json)
+    try:
+        asker = Asker(build_runtime())
+    except (IndexError_, LLMConfigError) as exc:
+        fail(getattr(exc, "code", "config_error"), str(exc), as_json=as_json)
+    final = None
+    streamed = False
+    for event in asker.stream(question, audience):  # type: ignore[arg-type]
+        if event.kind == "token" and not as_json:
+            typer.echo(event.text, nl=False)
+            streamed = True
+        elif event.kind == "final":
+            final = event.answer
+    assert final is not None
+    if as_json:
+        payload = final.model_dump(include={"question", "answer", "refused", "sources", "mode", "timings_ms"})
+        payload["warnings"] = final.warnings
+        emit_json(payload)
+        return
+    if streamed:
+        typer.echo("\n\n— réponse vérifiée —")
+    typer.echo(final.answer)
+    if final.sources:
+        typer.echo("\nSources :")
+        for s in final.sources:
+            where = ", ".join(x for x in (f"p. {s.page}" if s.page else "", s.section) if x)
+            typer.echo(f"  [{s.rank}] {s.source}{' — ' + where if where else ''}")
+    for warning in final.warnings:
+        typer.echo(f"  ! {warning}", err=True)
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="Brouillon : PDF, DOCX, Markdown ou texte.")],
+    eval_key: Annotated[str, typer.Option("--eval", help="Évaluation : E1, E2, E3, E4, E5-opt1, E5-opt2, E5-opt3.")],
+    as_json: JsonFlag = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Enregistrer le rapport (.md ou .docx).")] = None,
+) -> None:
+    """Vérifier un livrable : avis indicatif par critère (couvert / partiel / manquant)."""
+    from assistant.documents import DocumentError
+    from assistant.llm import LLMConfigError, make_chat_model, model_label
+    from assistant.referentiel import load_referentiel
+    from assistant.review.report_docx import render_docx
+    from assistant.review.report_markdown import render_markdown
+    from assistant.review.service import Reviewer, ReviewInputError, check_file
+    from assistant.runtime import embedding_for
+
+    settings = get_settings()
+    if out is not None and out.suffix.lower() not in {".md", ".docx"}:
+        fail("bad_output", f"format de rapport inconnu « {out.suffix} » : utilisez .md ou .docx", as_json=as_json)
+    try:
+        model = make_chat_model(settings)
+        reviewer = Reviewer.create(load_referentiel(settings.corpus_dir), embedding_for(settings), settings.corpus_dir,
+                                   settings.max_upload_mb, model, model_label(settings))  # fmt: skip
+        reviewer.check_key(eval_key)
+        if not file.is_file():
+            fail("not_found", f"fichier introuvable : {file}", as_json=as_json)
+        report = check_file(reviewer, file, eval_key)
+    except (DocumentError, ReviewInputError) as exc:
+        fail(exc.code, exc.message, as_json=as_json)
+    except LLMConfigError as exc:
+        fail("llm_config", str(exc), as_json=as_json)
+    if out is not None:
+        data = render_docx(report) if out.suffix.lower() == ".docx" else render_markdown(report).encode("utf-8")
+        out.write_bytes(data)
+    if as_json:
+        emit_json(report.model_dump())
+    else:
+        typer.echo(render_markdown(report))
+        if out is not None:
+            typer.echo(f"\nRapport enregistré : {out}")
+
+
+EvalSet = Literal["retrieval", "answers", "drafts", "all"]
+
+
+@app.command(name="eval")
+def run_eval(
+    which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | all")] = "all",
+    as_json: JsonFlag = False,
+) -> None:
+    """Évaluer l'assistant sur les jeux de développement du projet (evals/)."""
+    from assistant.evaluate.runner import EVAL_SETS, run_evals
+
+    if which not in EVAL_SETS:
+        fail("unknown_eval", f"jeu inconnu « {which} » ; valeurs possibles : {', '.join(EVAL_SETS)}", as_json=as_json)
+    results, text = run_evals(which)
+    if as_json:
+        emit_json(results)
+    else:
+        typer.echo(text)
 
 
 @app.command(name="app")

@@ -102,10 +102,50 @@ def bench_answers(state: dict[str, Any]) -> dict[str, Any]:
     return {**percentiles(samples), "mode": "extractive (offline)"}
 
 
+def bench_review(state: dict[str, Any]) -> dict[str, Any]:
+    import subprocess
+
+    from assistant.evaluate.drafts_eval import load_labels
+    from assistant.review.service import Reviewer, check_file
+    from assistant.runtime import build_runtime
+
+    runtime = state.get("runtime") or build_runtime(state.get("settings"))
+    reviewer = Reviewer.create(runtime.ref, runtime.embedding, runtime.settings.corpus_dir)
+    drafts = PROJECT_ROOT / "evals" / "drafts"
+    long_pdf = Path(tempfile.mkdtemp(prefix="jb-long-")) / "long_draft_e2.pdf"
+    subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "make_long_draft.py"), str(long_pdf)],
+                   check=True, capture_output=True)  # fmt: skip
+    import pypdf
+
+    pages = len(pypdf.PdfReader(long_pdf).pages)
+    check_file(reviewer, drafts / "e2_fort_velo.md", "E2")  # warm-up (model, caches)
+    long_runs = []
+    for _ in range(3):
+        report = check_file(reviewer, long_pdf, "E2")
+        long_runs.append(report.timings_ms)
+    per_eval: dict[str, list[dict[str, float]]] = {}
+    for entry in load_labels():
+        if entry["file"].startswith("rendered/"):
+            continue
+        report = check_file(reviewer, drafts / entry["file"], entry["evaluation"])
+        per_eval.setdefault(entry["evaluation"], []).append(report.timings_ms)
+
+    def summary(runs: list[dict[str, float]]) -> dict[str, Any]:
+        total = [r["total_ms"] for r in runs]
+        share = sum(r.get("embedding_ms", 0.0) for r in runs) / max(sum(total), 1e-9)
+        return {**percentiles(total), "embedding_share": round(share, 3)}
+
+    return {
+        "long_pdf": {"pages": pages, **summary(long_runs), "target_s_max": 15},
+        "per_evaluation": {k: summary(v) for k, v in sorted(per_eval.items())},
+    }
+
+
 SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ingestion": bench_ingestion,
     "query_latency_warm": bench_queries,
     "answer_latency_warm": bench_answers,
+    "review": bench_review,
 }
 
 

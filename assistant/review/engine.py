@@ -39,6 +39,8 @@ PARTIAL_AT = 0.3
 DENSE_FLOOR = 0.80
 DENSE_SPAN = 0.07
 MAX_DENSE_PASSAGES = 90
+SUMMARY_CRITERIA = 4
+SUMMARY_MAX_WORDS = 120
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
@@ -52,6 +54,7 @@ class PassageFacts:
     kinds: set[str]
     specifics: int
     echo: float
+    summary: bool = False  # touches many criteria at once: a claim or a summary, not evidence
 
 
 @dataclass
@@ -115,6 +118,10 @@ class ReviewEngine:
             self._echo_grams[key] = grams
         return self._echo_grams[key]
 
+    def common_words(self, key: str) -> frozenset[str]:
+        """Folded words of the référentiel text for this evaluation (not specifics when a draft repeats them)."""
+        return frozenset(w for gram in self.echo_grams(key) for w in gram)
+
     def index(self, draft: DraftText, key: str, *, dense: bool = True) -> DraftIndex:
         texts = [p.index_text for p in draft.passages]
         keyword = KeywordIndex([str(p.id) for p in draft.passages], texts)
@@ -124,7 +131,14 @@ class ReviewEngine:
             own = _trigrams(p.text)
             echo = len(own & grams) / len(own) if own else 0.0
             facts.append(PassageFacts(set(tokenize([p.index_text])[0]), kinds_present(p.text, p.is_table),
-                                      specifics(p.text), echo))  # fmt: skip
+                                      specifics(p.text, self.common_words(key)), echo))  # fmt: skip
+        for fact, passage in zip(facts, draft.passages, strict=True):
+            touched = sum(
+                any(self.keyword_coverage(a, fact.stems) >= 0.5 for a in crit.attendus)
+                for crit in self.ref.criteria_of(key)
+            )
+            need = max(SUMMARY_CRITERIA, math.ceil(0.6 * len(self.ref.criteria_of(key))))
+            fact.summary = touched >= need and len(passage.text.split()) < SUMMARY_MAX_WORDS
         from assistant.answer.language import detect_language
 
         sample = " ".join(p.text for p in draft.passages[:20])[:4000]
@@ -185,7 +199,7 @@ class ReviewEngine:
             concrete = facts.specifics >= (1 if strong else 2)
             strong_ok = all(k in facts.kinds for k in strong) if strong else bool(present)
             status: Status
-            if rel >= REL_MET and strong_ok and concrete and echo_ok:
+            if rel >= REL_MET and strong_ok and concrete and echo_ok and not facts.summary:
                 status, reason = "covered", "montré avec des éléments concrets"
             elif rel >= REL_PARTIAL and facts.specifics >= 1 and (present or facts.specifics >= 2) and echo_ok:
                 status = "partial"

@@ -6,10 +6,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from langchain_core.language_models.chat_models import BaseChatModel
+
 from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document, sanitize_filename
 from assistant.embeddings import EmbeddingChoice
 from assistant.referentiel import Referentiel, join
 from assistant.review.engine import ReviewEngine
+from assistant.review.llm_review import LLMReviewer
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
 from assistant.review.passages import build_passages
 
@@ -32,16 +35,22 @@ class Reviewer:
     ref: Referentiel
     engine: ReviewEngine
     limits: LoadLimits
+    llm: LLMReviewer | None = None
 
     @classmethod
-    def create(cls, ref: Referentiel, embedding: EmbeddingChoice | None, corpus_dir: Path,
-               max_mb: int = 20) -> Reviewer:  # fmt: skip
-        return cls(ref, ReviewEngine(ref, embedding, corpus_dir), LoadLimits(max_bytes=max_mb * 1024 * 1024))
+    def create(cls, ref: Referentiel, embedding: EmbeddingChoice | None, corpus_dir: Path, max_mb: int = 20,
+               model: BaseChatModel | None = None, model_label: str = "llm") -> Reviewer:  # fmt: skip
+        llm = LLMReviewer(model, model_label) if model is not None else None
+        return cls(ref, ReviewEngine(ref, embedding, corpus_dir), LoadLimits(max_bytes=max_mb * 1024 * 1024), llm)
 
     def check_key(self, key: str) -> str:
         keys = self.ref.evaluation_keys
-        normalised = {k.lower(): k for k in keys}
-        found = normalised.get(key.strip().lower().replace(" ", "").replace("option", "opt"))
+
+        def squash(text: str) -> str:
+            return text.strip().lower().replace(" ", "").replace("-", "").replace("option", "opt")
+
+        normalised = {squash(k): k for k in keys}
+        found = normalised.get(squash(key))
         if found is None:
             raise ReviewInputError(
                 "unknown_evaluation", f"Évaluation inconnue : « {key} ». Évaluations possibles : {', '.join(keys)}."
@@ -79,6 +88,18 @@ class Reviewer:
         t0 = time.perf_counter()
         verdicts = [self.engine.judge_criterion(crit, index) for crit in self.ref.criteria_of(key)]
         timings["judging_ms"] = (time.perf_counter() - t0) * 1000
+        mode = "offline"
+        if self.llm is not None:
+            t0 = time.perf_counter()
+            verdicts = [self.llm.review(c, v, index) for c, v in zip(self.ref.criteria_of(key), verdicts, strict=True)]
+            timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+            mode = self.llm.label
+            fallen = [v.code for v in verdicts if v.source == "llm->offline"]
+            if fallen:
+                warnings.append(ReviewWarning(code="llm_fallback", message=(
+                    "Le modèle de langage n'a pas répondu pour " + ", ".join(fallen)
+                    + " : ces critères ont reçu l'avis hors ligne."
+                )))  # fmt: skip
         mismatch = self._mismatch(index, key)
         if mismatch:
             warnings.append(mismatch)
@@ -92,7 +113,7 @@ class Reviewer:
             evaluation_title=join(self.ref.evaluation(key).title).rstrip(" :"),
             criteria=verdicts,
             warnings=warnings,
-            mode="offline",
+            mode=mode,
             timings_ms={k: round(v, 1) for k, v in timings.items()},
         )
 
@@ -102,13 +123,16 @@ class Reviewer:
         assert isinstance(index, DraftIndex)
         fits = {k: self.engine.evaluation_fit(index, k) for k in self.ref.evaluation_keys}
         declared = fits[key]
-        best_key = max(fits, key=lambda k: fits[k])
-        if best_key != key and fits[best_key] - declared >= MISMATCH_GAP:
-            title = join(self.ref.evaluation(best_key).title).rstrip(" :")
-            return ReviewWarning(code="evaluation_mismatch", message=(
-                f"Ce document ressemble davantage à un livrable de l'évaluation {best_key} ({title}) qu'à un livrable "
-                f"de {key}. Vérifiez l'évaluation choisie : les critères de {key} sont jugés tels quels."
-            ))  # fmt: skip
+        best = max(fits.values())
+        if best - declared < MISMATCH_GAP:
+            return None
+        # Name every evaluation about as close as the best one (an e-commerce dashboard fits E4 and E5-opt1).
+        likely = sorted((k for k in fits if k != key and fits[k] >= best - 0.05), key=lambda k: -fits[k])
+        names = " ou ".join(f"{k} ({join(self.ref.evaluation(k).title).rstrip(' :')[:70]})" for k in likely[:2])
+        return ReviewWarning(code="evaluation_mismatch", message=(
+            f"Ce document ressemble davantage à un livrable de l'évaluation {names} qu'à un livrable de {key}. "
+            f"Vérifiez l'évaluation choisie : les critères de {key} sont jugés tels quels."
+        ))  # fmt: skip
         return None
 
 

@@ -70,7 +70,8 @@ COMPARISON = re.compile(
 )
 VERBATIM = re.compile(r"«[^»]{8,}»|\"[^\"]{8,}\"|“[^”]{8,}”|\b(verbatim|temoignage|a declare|selon un client)\b")
 LIST_LINE = re.compile(r"^\s*([-*•]|\d+[.)])\s+", re.MULTILINE)
-STRUCTURE_WORDS = re.compile(r"\b(etape \d|tableau|matrice|grille|phase \d|swot|raci|\d+\.\s)\b", re.IGNORECASE)
+# Saying "une matrice" is not showing one: only real layout counts (tables, lists, numbered steps).
+STRUCTURE_WORDS = re.compile(r"\b(etape \d|phase \d|step \d)\b", re.IGNORECASE)
 # A capitalised word in the middle of a sentence (after a lowercase word): a brand, a tool, a person.
 PROPER = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][A-Za-zà-ÿ0-9]+")
 
@@ -136,13 +137,16 @@ DETECTORS: dict[str, Callable[[str, bool], bool]] = {
 WEAK_KINDS = {"reason", "comparison", "structure", "role"}
 
 
-def specifics(text: str) -> int:
-    """How many concrete specifics a passage holds (numbers, amounts, dates, named tools, proper names, quotes)."""
+def specifics(text: str, common: set[str] | frozenset[str] = frozenset()) -> int:
+    """How many concrete specifics a passage holds (numbers, amounts, dates, named tools, proper names, quotes).
+
+    Words of ``common`` (the référentiel's own vocabulary, e.g. "RFM") are not specifics.
+    """
     folded = _folded(text)
     count = len(NUMBER.findall(text)) + len(PERCENT.findall(text)) + len(AMOUNT.findall(text))
     count += len(TOOL.findall(folded)) + len(VERBATIM.findall(text))
     count += len(DATE.findall(folded))
-    count += len([m for m in PROPER.findall(text) if len(m) > 3])
+    count += len([m for m in PROPER.findall(text) if len(m) > 2 and fold(m) not in common])
     return count
 
 

@@ -1,0 +1,124 @@
+"""LLM mode of the review: one structured call per criterion, then verification and a conservative merge.
+
+The draft is passed as delimited data (injected instructions were already set aside); every quote the
+model returns is checked against the passages it was given and dropped if not found; a "covered" with
+no verified quote is downgraded; the model may raise the offline verdict by one step at most, and only
+with verified evidence. Provider failures fall back to the offline verdict for that criterion.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.output_parsers import PydanticOutputParser
+from pydantic import BaseModel, Field
+
+from assistant.llm import provider_errors
+from assistant.prompts import load_prompt
+from assistant.referentiel import Criterion
+from assistant.review.engine import DraftIndex
+from assistant.review.models import STATUS_ORDER, CriterionVerdict, Evidence, Status
+from assistant.review.quotes import shorten, verify_quote
+
+log = logging.getLogger(__name__)
+MAX_PASSAGES = 6
+
+
+class CriterionJudgement(BaseModel):
+    """What the model must return for one criterion."""
+
+    status: Literal["covered", "partial", "missing"]
+    evidence_quotes: list[str] = Field(default_factory=list, description="Verbatim quotes from one excerpt each.")
+    missing: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)
+
+
+class LLMReviewer:
+    def __init__(self, model: BaseChatModel, label: str) -> None:
+        self.model = model
+        self.label = label
+
+    def _call(self, messages: list[SystemMessage | HumanMessage]) -> CriterionJudgement:
+        try:
+            structured = self.model.with_structured_output(CriterionJudgement)
+        except NotImplementedError:
+            parser = PydanticOutputParser(pydantic_object=CriterionJudgement)
+            instructions = HumanMessage(content=parser.get_format_instructions())
+            reply = self.model.invoke([*messages, instructions])
+            return parser.parse(str(reply.content))
+        result = structured.invoke(messages)
+        if isinstance(result, CriterionJudgement):
+            return result
+        return CriterionJudgement.model_validate(result)
+
+    def passages_for(self, verdict: CriterionVerdict, index: DraftIndex, crit: Criterion) -> list[int]:
+        """The offline engine's best passages for this criterion, then keyword hits on its text."""
+        chosen: list[int] = []
+        by_text = {p.text: p.id for p in index.draft.passages}
+        for result in verdict.attendus:
+            for ev in result.evidence:
+                for passage in index.draft.passages:
+                    if verify_quote(ev.quote, [passage.text]) is not None and passage.id not in chosen:
+                        chosen.append(passage.id)
+                        break
+        for pid, _ in index.keyword.search(crit.full_text, MAX_PASSAGES):
+            if int(pid) not in chosen:
+                chosen.append(int(pid))
+        del by_text
+        return chosen[:MAX_PASSAGES]
+
+    def review(self, crit: Criterion, offline: CriterionVerdict, index: DraftIndex) -> CriterionVerdict:
+        ids = self.passages_for(offline, index, crit)
+        passages = [index.draft.passages[i] for i in ids]
+        signals = "\n".join(f"- {a.label} : {a.status} ({a.reason})" for a in offline.attendus) or "- aucun"
+        attendus = "\n".join(f"- {a.label} : {a.evidence}" for a in crit.attendus)
+        excerpts = "\n\n".join(f"[extrait {n}] ({p.location})\n{p.text}" for n, p in enumerate(passages, 1))
+        user = load_prompt("review_user.md").format(
+            code=crit.code, evaluation=crit.evaluation, criterion=crit.full_text, attendus=attendus,
+            signals=signals, passages=excerpts or "(aucun extrait pertinent)",
+        )  # fmt: skip
+        messages = [SystemMessage(content=load_prompt("review_system.md")), HumanMessage(content=user)]
+        try:
+            judgement = self._call(messages)
+        except (*provider_errors(), NotImplementedError) as exc:
+            log.warning("LLM review failed on %s: %s", crit.code, type(exc).__name__)
+            return offline.model_copy(update={"source": "llm->offline"})
+        return merge(offline, judgement, passages_text=[p.text for p in passages],
+                     locations=[p.location for p in passages])  # fmt: skip
+
+
+def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_text: list[str],
+          locations: list[str]) -> CriterionVerdict:  # fmt: skip
+    """Verify the model's quotes, downgrade unsupported claims, resolve disagreements conservatively."""
+    verified: list[Evidence] = []
+    for quote in judgement.evidence_quotes[:5]:
+        where = verify_quote(quote, passages_text)
+        if where is not None and all(quote != e.quote for e in verified):
+            verified.append(Evidence(quote=shorten(quote.strip()), location=locations[where]))
+    status: Status = judgement.status
+    if status == "covered" and not verified:
+        status = "partial"
+    offline_rank = STATUS_ORDER[offline.status]
+    rank = STATUS_ORDER[status]
+    if rank > offline_rank:
+        # The model may lift the offline verdict by one step, and only with verified evidence.
+        rank = offline_rank + 1 if verified else offline_rank
+    final: Status = ("missing", "partial", "covered")[rank]  # type: ignore[assignment]
+    evidence = verified or offline.evidence
+    if final == "covered" and not evidence:
+        final = "partial"
+    missing = list(dict.fromkeys([*offline.missing, *[m for m in judgement.missing[:3] if m.strip()]]))
+    advice = list(dict.fromkeys([*[a for a in judgement.advice[:3] if a.strip()], *offline.advice]))
+    return offline.model_copy(
+        update={
+            "status": final,
+            "evidence": evidence if final != "missing" else [],
+            "missing": missing if final != "covered" else [],
+            "advice": advice if final != "covered" else [],
+            "source": "llm",
+            "confidence": offline.confidence if final == offline.status else 0.6,
+        }
+    )
