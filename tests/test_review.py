@@ -37,7 +37,6 @@ def review_text(reviewer: Reviewer, text: str, key: str, name: str = "brouillon.
 def test_strong_e2_draft_covers_all_six_criteria_with_verified_quotes(reviewer: Reviewer) -> None:
     report = check_file(reviewer, DRAFTS / "e2_fort_velo.md", "E2")
     assert [c.code for c in report.criteria] == ["CR5", "CR6", "CR7", "CR8", "CR9", "CR10"]
-    draft = (DRAFTS / "e2_fort_velo.md").read_text(encoding="utf-8")
     units = [u.text for u in load_document(DRAFTS / "e2_fort_velo.md").units]
     for verdict in report.criteria:
         assert verdict.status == "covered", verdict.code
@@ -46,7 +45,6 @@ def test_strong_e2_draft_covers_all_six_criteria_with_verified_quotes(reviewer: 
             assert verify_quote(ev.quote, units) is not None
             assert ev.location
         assert verdict.referentiel
-    assert "CR7" in draft or True  # the draft itself never needs to name codes
 
 
 @pytest.mark.parametrize(("name", "key"), [("e2_bourre_mots_cles.md", "E2"), ("e5opt1_bourre_mode.md", "E5-opt1")])

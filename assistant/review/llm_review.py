@@ -12,7 +12,7 @@ import logging
 from typing import Literal
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field
 
@@ -25,6 +25,7 @@ from assistant.review.quotes import shorten, verify_quote
 
 log = logging.getLogger(__name__)
 MAX_PASSAGES = 6
+STATUSES: tuple[Status, Status, Status] = ("missing", "partial", "covered")
 
 
 class CriterionJudgement(BaseModel):
@@ -41,14 +42,15 @@ class LLMReviewer:
         self.model = model
         self.label = label
 
-    def _call(self, messages: list[SystemMessage | HumanMessage]) -> CriterionJudgement:
+    def _call(self, messages: list[BaseMessage]) -> CriterionJudgement:
         try:
             structured = self.model.with_structured_output(CriterionJudgement)
         except NotImplementedError:
-            parser = PydanticOutputParser(pydantic_object=CriterionJudgement)
+            parser: PydanticOutputParser[CriterionJudgement] = PydanticOutputParser(pydantic_object=CriterionJudgement)
             instructions = HumanMessage(content=parser.get_format_instructions())
             reply = self.model.invoke([*messages, instructions])
-            return parser.parse(str(reply.content))
+            parsed: CriterionJudgement = parser.parse(str(reply.content))
+            return parsed
         result = structured.invoke(messages)
         if isinstance(result, CriterionJudgement):
             return result
@@ -57,7 +59,6 @@ class LLMReviewer:
     def passages_for(self, verdict: CriterionVerdict, index: DraftIndex, crit: Criterion) -> list[int]:
         """The offline engine's best passages for this criterion, then keyword hits on its text."""
         chosen: list[int] = []
-        by_text = {p.text: p.id for p in index.draft.passages}
         for result in verdict.attendus:
             for ev in result.evidence:
                 for passage in index.draft.passages:
@@ -67,7 +68,6 @@ class LLMReviewer:
         for pid, _ in index.keyword.search(crit.full_text, MAX_PASSAGES):
             if int(pid) not in chosen:
                 chosen.append(int(pid))
-        del by_text
         return chosen[:MAX_PASSAGES]
 
     def review(self, crit: Criterion, offline: CriterionVerdict, index: DraftIndex) -> CriterionVerdict:
@@ -80,10 +80,13 @@ class LLMReviewer:
             code=crit.code, evaluation=crit.evaluation, criterion=crit.full_text, attendus=attendus,
             signals=signals, passages=excerpts or "(aucun extrait pertinent)",
         )  # fmt: skip
-        messages = [SystemMessage(content=load_prompt("review_system.md")), HumanMessage(content=user)]
+        messages: list[BaseMessage] = [
+            SystemMessage(content=load_prompt("review_system.md")),
+            HumanMessage(content=user),
+        ]
         try:
             judgement = self._call(messages)
-        except (*provider_errors(), NotImplementedError) as exc:
+        except (*provider_errors(), NotImplementedError) as exc:  # type: ignore[misc]
             log.warning("LLM review failed on %s: %s", crit.code, type(exc).__name__)
             return offline.model_copy(update={"source": "llm->offline"})
         return merge(offline, judgement, passages_text=[p.text for p in passages],
@@ -106,7 +109,7 @@ def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_
     if rank > offline_rank:
         # The model may lift the offline verdict by one step, and only with verified evidence.
         rank = offline_rank + 1 if verified else offline_rank
-    final: Status = ("missing", "partial", "covered")[rank]  # type: ignore[assignment]
+    final: Status = STATUSES[rank]
     evidence = verified or offline.evidence
     if final == "covered" and not evidence:
         final = "partial"
