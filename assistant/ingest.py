@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from assistant.chunking import document_chunks, referentiel_chunks
 from assistant.chunks import Chunk, DocKind
 from assistant.config import Settings
-from assistant.documents import load_document
+from assistant.documents import load_document_isolated
 from assistant.embeddings import EmbeddingChoice
 from assistant.referentiel import load_referentiel_from
 from assistant.referentiel.loader import ATTENDUS_FILE, REFERENTIEL_FILE, SOURCE_FILE
@@ -126,7 +126,7 @@ def corpus_files(corpus_dir: Path) -> dict[str, tuple[Path, DocKind]]:
 def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings) -> list[Chunk]:
     from assistant.documents import LoadLimits
 
-    doc = load_document(path, limits=LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024))
+    doc = load_document_isolated(path, limits=LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024))
     if doc.doc_type == "pdf" and not doc.metadata:
         md = path.parent.parent / f"{path.stem}.md"  # cours/pdf/x.pdf -> cours/x.md front matter
         if md.is_file():

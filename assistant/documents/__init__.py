@@ -16,10 +16,12 @@ from .errors import (
     ErrorCode,
     NoTextError,
     NotPdfError,
+    TooComplexError,
     TooLargeError,
     TooManyPagesError,
     UnsupportedTypeError,
 )
+from .isolation import load_document_isolated
 from .loader import DEFAULT_LIMITS, load_document, sanitize_filename
 from .models import (
     DocType,
@@ -49,11 +51,13 @@ __all__ = [
     "NotPdfError",
     "Sniffed",
     "TextUnit",
+    "TooComplexError",
     "TooLargeError",
     "TooManyPagesError",
     "UnitKind",
     "UnsupportedTypeError",
     "load_document",
+    "load_document_isolated",
     "sanitize_filename",
     "sniff",
 ]

@@ -29,6 +29,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from .errors import CorruptedDocumentError, EmptyDocumentError, NoTextError, TooLargeError
+from .hidden import hidden_warning, split_docx_paragraph
 from .models import LoadedDocument, LoadLimits, UnitCollector
 from .text import chunk_text, clean_text
 
@@ -59,7 +60,10 @@ def load_docx(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
         if has_images:
             raise NoTextError(name, detail="DOCX body holds images but no text")
         raise EmptyDocumentError(name, detail="DOCX body without text")
-    return LoadedDocument.from_units(name=name, doc_type="docx", units=reader.collector.units)
+    warning = hidden_warning(reader.hidden)
+    return LoadedDocument.from_units(
+        name=name, doc_type="docx", units=reader.collector.units, warnings=[warning] if warning else []
+    )
 
 
 def _check_expansion(data: bytes, name: str, limits: LoadLimits) -> None:
@@ -136,13 +140,17 @@ class _BodyReader:
         self.collector = UnitCollector()
         self.path: list[tuple[int, str]] = []
         self.list_items: list[str] = []
+        self.hidden: list[str] = []
 
     @property
     def section(self) -> tuple[str, ...]:
         return tuple(title for level, title in self.path if level != _TITLE_LEVEL)
 
     def paragraph(self, paragraph: Paragraph) -> None:
-        text = clean_text(paragraph.text).strip()
+        visible, hidden = split_docx_paragraph(paragraph)
+        if hidden.strip():
+            self.hidden.append(hidden)
+        text = clean_text(visible).strip()
         if not text:
             return
         level = heading_level(paragraph)

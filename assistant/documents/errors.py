@@ -25,6 +25,7 @@ ErrorCode = Literal[
     "binary",
     "unsupported_type",
     "bad_encoding",
+    "too_complex",
 ]
 
 ACCEPTED_FORMATS = "Formats acceptés : PDF, Word (.docx), Markdown (.md) et texte (.txt)."
@@ -215,6 +216,21 @@ class BadEncodingError(DocumentError):
             f"Le fichier {_quote(filename)} ressemble à du texte mais son encodage "
             "de caractères n'est pas reconnu. Ouvrez-le dans un éditeur de texte et "
             "enregistrez-le en UTF-8, puis déposez-le à nouveau.",
+            filename=filename,
+            detail=detail,
+        )
+
+
+class TooComplexError(DocumentError):
+    """Parsing ran out of time or memory (a decompression bomb, a pathological file)."""
+
+    code: ClassVar[ErrorCode] = "too_complex"
+
+    def __init__(self, filename: str, *, reason: str, detail: str | None = None) -> None:
+        super().__init__(
+            f"Le fichier {_quote(filename)} n'a pas pu être analysé : {reason}. "
+            "Il est peut-être endommagé ou anormalement complexe. Exportez-le à nouveau (PDF ou Word), "
+            "ou déposez une version allégée.",
             filename=filename,
             detail=detail,
         )

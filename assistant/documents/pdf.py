@@ -28,6 +28,7 @@ from .errors import (
     NoTextError,
     TooManyPagesError,
 )
+from .hidden import PdfHiddenTracker, hidden_warning
 from .models import DocumentWarning, LoadedDocument, LoadLimits, UnitCollector
 from .text import clean_text
 
@@ -54,11 +55,12 @@ def load_pdf(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
         raise TooManyPagesError(name, pages=page_count, limit=limits.max_pages)
 
     collector = UnitCollector()
+    hidden: list[str] = []
     unreadable: list[int] = []
     blank: list[int] = []
     complete = True
     for number in range(1, page_count + 1):
-        text = _page_text(reader, number, name)
+        text = _page_text(reader, number, name, hidden)
         if text is None:
             unreadable.append(number)
         elif not text.strip():
@@ -80,7 +82,7 @@ def load_pdf(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
         doc_type="pdf",
         units=collector.units,
         pages=page_count,
-        warnings=_page_warnings(unreadable, blank),
+        warnings=_page_warnings(unreadable, blank) + [w for w in [hidden_warning(hidden)] if w],
     )
 
 
@@ -101,10 +103,16 @@ def _open(data: bytes, name: str) -> PdfReader:
     return reader
 
 
-def _page_text(reader: PdfReader, number: int, name: str) -> str | None:
-    """The page's cleaned text, or None when pypdf fails on it."""
+def _page_text(reader: PdfReader, number: int, name: str, hidden: list[str]) -> str | None:
+    """The page's cleaned visible text, or None when pypdf fails on it; hidden text goes to ``hidden``."""
     try:
-        return clean_text(reader.pages[number - 1].extract_text())
+        tracker = PdfHiddenTracker()
+        text = reader.pages[number - 1].extract_text(visitor_operand_before=tracker.before, visitor_text=tracker.text)
+        for piece in tracker.hidden:
+            if len(piece.strip()) >= 3:
+                text = text.replace(piece, " " * len(piece)) if piece in text else text.replace(piece.strip(), " ")
+        hidden.extend(tracker.hidden)
+        return clean_text(text)
     except (DependencyError, FileNotDecryptedError) as error:
         raise EncryptedPdfError(name, detail=repr(error)) from error
     except Exception:

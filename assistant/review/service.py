@@ -8,10 +8,11 @@ from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document, sanitize_filename
+from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document_isolated, sanitize_filename
 from assistant.embeddings import EmbeddingChoice
 from assistant.referentiel import Referentiel, join
 from assistant.review.engine import ReviewEngine
+from assistant.review.injection import injection_spans
 from assistant.review.llm_review import LLMReviewer
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
 from assistant.review.passages import build_passages
@@ -19,6 +20,7 @@ from assistant.review.passages import build_passages
 MIN_WORDS = 40  # below: no verdicts at all
 SHORT_WORDS = 250  # below: verdicts, flagged as based on little text
 MISMATCH_GAP = 0.15
+MAX_DRAFT_CHARS = 600_000  # about 150 pages: beyond, the draft is truncated (and the report says so)
 
 
 class ReviewInputError(ValueError):
@@ -41,7 +43,8 @@ class Reviewer:
     def create(cls, ref: Referentiel, embedding: EmbeddingChoice | None, corpus_dir: Path, max_mb: int = 20,
                model: BaseChatModel | None = None, model_label: str = "llm") -> Reviewer:  # fmt: skip
         llm = LLMReviewer(model, model_label) if model is not None else None
-        return cls(ref, ReviewEngine(ref, embedding, corpus_dir), LoadLimits(max_bytes=max_mb * 1024 * 1024), llm)
+        limits = LoadLimits(max_bytes=max_mb * 1024 * 1024, max_chars=MAX_DRAFT_CHARS)
+        return cls(ref, ReviewEngine(ref, embedding, corpus_dir), limits, llm)
 
     def check_key(self, key: str) -> str:
         keys = self.ref.evaluation_keys
@@ -58,7 +61,8 @@ class Reviewer:
         return found
 
     def load(self, source: Path | bytes, filename: str | None = None) -> LoadedDocument:
-        return load_document(source, filename=filename, limits=self.limits)
+        """Parse an untrusted draft (PDF/DOCX in a killable, memory-capped child process)."""
+        return load_document_isolated(source, filename=filename, limits=self.limits)
 
     def review(self, doc: LoadedDocument, key: str, *, file_label: str | None = None) -> Report:
         started = time.perf_counter()
@@ -76,8 +80,10 @@ class Reviewer:
             warnings.append(ReviewWarning(code="little_text", message=(
                 f"Le document est très court ({draft.words} mots) : l'avis ne porte que sur ce texte et reste partiel."
             )))  # fmt: skip
-        if draft.injections:
-            shown = " | ".join(f"« {s[:160]} »" for s in draft.injections[:3])
+        hidden = " ".join(w.detail or "" for w in doc.warnings if w.code == "hidden_text")
+        injections = draft.injections + injection_spans(hidden)
+        if injections:
+            shown = " | ".join(f"« {s[:160]} »" for s in injections[:3])
             warnings.append(ReviewWarning(code="prompt_injection", message=(
                 "Le document contient des instructions adressées à l'assistant ; elles ont été ignorées et "
                 f"n'influencent aucun avis : {shown}"

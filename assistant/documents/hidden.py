@@ -1,0 +1,81 @@
+"""Hidden text: words a reader cannot see (white, tiny or "hidden" runs) but a parser reads.
+
+It is a classic way to slip instructions to an automated reviewer. Hidden text is kept out of the
+document's units and reported in a ``hidden_text`` warning (its text in ``detail``) so that the
+review can flag it.
+"""
+
+from __future__ import annotations
+
+from docx.text.paragraph import Paragraph
+
+from .models import DocumentWarning
+
+WHITE_MIN = 0.94  # fill colour components at or above this are "white"
+TINY_PT = 2.0  # rendered size below this (points) is unreadable
+
+
+def hidden_warning(pieces: list[str]) -> DocumentWarning | None:
+    text = " ".join(" ".join(p.split()) for p in pieces if p.strip())
+    if len(text) < 3:
+        return None
+    return DocumentWarning(
+        code="hidden_text",
+        message="Le document contient du texte invisible (blanc, minuscule ou masqué) : il n'est pas pris en compte.",
+        detail=text[:2000],
+    )
+
+
+def split_docx_paragraph(paragraph: Paragraph) -> tuple[str, str]:
+    """(visible text, hidden text) of a Word paragraph, run by run."""
+    visible: list[str] = []
+    hidden: list[str] = []
+    runs = list(paragraph.runs)
+    if not runs:
+        return paragraph.text, ""
+    for run in runs:
+        font = run.font
+        rgb = None
+        try:
+            rgb = font.color.rgb if font.color is not None and font.color.type is not None else None
+        except (AttributeError, ValueError):
+            rgb = None
+        white = rgb is not None and str(rgb).upper() in {"FFFFFF", "FEFEFE", "FDFDFD"}
+        tiny = font.size is not None and font.size.pt < TINY_PT
+        (hidden if font.hidden or white or tiny else visible).append(run.text)
+    # Text outside runs (hyperlinks, fields) is visible text python-docx folds into paragraph.text.
+    run_text = "".join(r.text for r in runs)
+    full = paragraph.text
+    if len(full) > len(run_text) and not hidden:
+        return full, ""
+    return "".join(visible), "".join(hidden)
+
+
+class PdfHiddenTracker:
+    """pypdf visitors that record text drawn in white or at an unreadable size."""
+
+    def __init__(self) -> None:
+        self.fill: tuple[float, float, float] = (0.0, 0.0, 0.0)
+        self.hidden: list[str] = []
+
+    def before(self, op: bytes, args: list[object], cm: list[float], tm: list[float]) -> None:
+        try:
+            values = [float(a) for a in args]  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return
+        if op == b"rg" and len(values) == 3:
+            self.fill = (values[0], values[1], values[2])
+        elif op == b"g" and len(values) == 1:
+            self.fill = (values[0], values[0], values[0])
+        elif op == b"k" and len(values) == 4:
+            c, m, y, k = values
+            self.fill = ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+
+    def text(self, text: str, cm: list[float], tm: list[float], font_dict: object, font_size: float) -> None:
+        if not text.strip():
+            return
+        scale_tm = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 if tm else 1.0
+        scale_cm = (cm[2] ** 2 + cm[3] ** 2) ** 0.5 if cm else 1.0
+        size = abs(font_size) * (scale_tm or 1.0) * (scale_cm or 1.0)
+        if min(self.fill) >= WHITE_MIN or size < TINY_PT:
+            self.hidden.append(text)
