@@ -102,6 +102,8 @@ def ingest(
         f"({summary.chunks_added} ajoutés, {len(summary.skipped)} documents inchangés, "
         f"{len(summary.removed)} retirés) en {summary.seconds:.1f} s — modèle {summary.model_id}, {summary.store}."
     )
+    if summary.notice:
+        typer.echo(f"  ! {summary.notice}", err=True)
     for source, message in summary.failed.items():
         typer.echo(f"  ✗ {source} : {message}", err=True)
     if embedding.note:

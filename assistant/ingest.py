@@ -86,6 +86,7 @@ class IngestSummary:
     embed_seconds: float = 0.0
     model_id: str = ""
     store: str = ""
+    notice: str = ""
 
 
 def _now() -> str:
@@ -171,7 +172,7 @@ def ingest(
     if store.count() == 0 and manifest.files:
         manifest = Manifest()  # the store was emptied behind our back: re-index everything
     manifest.model_id = embedding.model_id
-    summary = IngestSummary(model_id=embedding.model_id, store=store.location)
+    summary = IngestSummary(model_id=embedding.model_id, store=store.location, notice=store.recovery_message)
 
     # 1. What should be indexed, and with which hash.
     wanted: dict[str, tuple[str, Callable[[], list[Chunk]], bool]] = {}

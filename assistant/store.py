@@ -7,13 +7,18 @@ The collection records which embedding model built it; opening it with another m
 from __future__ import annotations
 
 import contextlib
+import logging
+import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import chromadb
 import httpx
 from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 from langchain_chroma import Chroma
 
 from assistant.chunks import Chunk
@@ -21,6 +26,7 @@ from assistant.config import Settings
 from assistant.embeddings import EmbeddingChoice
 
 MODEL_KEY = "jb_embedding_model"
+log = logging.getLogger(__name__)
 
 
 class IndexError_(RuntimeError):
@@ -52,22 +58,42 @@ def make_client(settings: Settings) -> ClientAPI:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def quarantine_local_index(settings: Settings) -> Path:
+    """Move an unreadable local index aside (kept for inspection) so a fresh one can be built."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    path = settings.index_dir / "chroma"
+    target = path.with_name(f"chroma.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    SharedSystemClient.clear_system_cache()
+    if path.exists():
+        shutil.move(str(path), str(target))
+    manifest = settings.index_dir / "manifest.json"
+    if manifest.exists():
+        manifest.unlink()
+    return target
+
+
 class VectorStore:
     """Our narrow view of the Chroma collection."""
 
     def __init__(self, settings: Settings, embedding: EmbeddingChoice, client: ClientAPI | None = None):
         self.settings = settings
         self.embedding = embedding
-        self.client = client or make_client(settings)
         self.name = settings.collection
+        self.recovered_from: Path | None = None
         try:
-            collection = self.client.get_or_create_collection(
-                self.name,
-                metadata={"hnsw:space": "cosine", MODEL_KEY: embedding.model_id},
-                embedding_function=None,
-            )
+            self.client = client or make_client(settings)
+            collection = self._open()
         except httpx.TransportError as exc:
             raise IndexUnavailable(_unavailable_message(settings)) from exc
+        except ChromaError as exc:
+            if settings.chroma_host or client is not None:
+                raise IndexUnavailable(f"Index illisible : {exc}. Prévenez l'administrateur.") from exc
+            # A corrupted local index: set it aside and start a fresh one (ingest then rebuilds it).
+            self.recovered_from = quarantine_local_index(settings)
+            log.warning("corrupted local index moved to %s", self.recovered_from)
+            self.client = make_client(settings)
+            collection = self._open()
         built_with = (collection.metadata or {}).get(MODEL_KEY)
         if built_with and built_with != embedding.model_id:
             raise IndexModelMismatch(
@@ -81,6 +107,19 @@ class VectorStore:
             collection_metadata={"hnsw:space": "cosine", MODEL_KEY: embedding.model_id},
         )
         self.collection = collection
+
+    def _open(self) -> Collection:
+        return self.client.get_or_create_collection(
+            self.name,
+            metadata={"hnsw:space": "cosine", MODEL_KEY: self.embedding.model_id},
+            embedding_function=None,
+        )
+
+    @property
+    def recovery_message(self) -> str:
+        if self.recovered_from is None:
+            return ""
+        return f"Index local illisible : mis de côté ({self.recovered_from.name}) et reconstruit."
 
     @property
     def location(self) -> str:

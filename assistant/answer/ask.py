@@ -11,6 +11,7 @@ from assistant.answer.models import Answer, Audience
 from assistant.answer.service import AnswerService
 from assistant.llm import make_chat_model, model_label
 from assistant.runtime import Runtime
+from assistant.store import IndexError_
 
 
 class Asker:
@@ -28,10 +29,15 @@ class Asker:
 
     def stream(self, question: str, audience: Audience = "candidate",
                history: list[tuple[str, str]] | None = None) -> Iterator[Event]:  # fmt: skip
-        if self.llm is not None:
-            yield from self.llm.stream(question, audience, history)
-            return
-        yield Event("final", answer=self.service.answer(question, audience, history))
+        """Token events (LLM mode) then one final answer; an unreachable index becomes a clear answer."""
+        try:
+            if self.llm is not None:
+                yield from self.llm.stream(question, audience, history)
+                return
+            yield Event("final", answer=self.service.answer(question, audience, history))
+        except IndexError_ as exc:
+            yield Event("final", answer=Answer(question=question, answer=str(exc), refused=False, mode=self.mode,
+                                               warnings=[exc.code], audience=audience, kind="error"))  # fmt: skip
 
     def answer(self, question: str, audience: Audience = "candidate",
                history: list[tuple[str, str]] | None = None) -> Answer:  # fmt: skip

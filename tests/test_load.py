@@ -1,0 +1,127 @@
+"""Bounded load (loopback only, in-process, stops by itself): 8 concurrent users, one shared index.
+
+Mixes questions and draft checks, and re-indexes while users query. Latency percentiles are written
+to tests/artifacts/load.json for the record; only correctness is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from conftest import make_settings
+
+from assistant.answer.ask import Asker
+from assistant.documents import load_document
+from assistant.ingest import ingest
+from assistant.review.service import Reviewer
+
+USERS = 8
+ROUNDS = 4
+DRAFTS = Path(__file__).resolve().parent.parent / "evals" / "drafts"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+QUESTIONS = [
+    "Que dit le CR7 ?",
+    "Comment est évaluée l'E3 ?",
+    "Quels critères parlent de budget ?",
+    "Combien coûte la formation ?",
+    "Que faut-il pour la customer journey ?",
+    "c quoi le bloc 5 option 2",
+]
+CHECKS = [
+    ("e2_fort_velo.md", "E2"),
+    ("e3_fort_lancement.md", "E3"),
+    ("e4_fort_musee.md", "E4"),
+    ("e5opt3_fort_jardinerie.md", "E5-opt3"),
+]
+
+
+def test_eight_concurrent_users_no_errors_no_cross_talk(hashing_runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    asker = Asker(hashing_runtime, use_settings_model=False)
+    reviewer = Reviewer.create(hashing_runtime.ref, hashing_runtime.embedding, hashing_runtime.settings.corpus_dir)
+    drafts = {name: (DRAFTS / name).read_bytes() for name, _ in CHECKS}
+    latencies: dict[str, list[float]] = {"ask": [], "check": []}
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def user(uid: int) -> None:
+        for r in range(ROUNDS):
+            try:
+                if (uid + r) % 2 == 0:
+                    question = QUESTIONS[(uid + r) % len(QUESTIONS)]
+                    t0 = time.perf_counter()
+                    answer = asker.answer(question)
+                    with lock:
+                        latencies["ask"].append((time.perf_counter() - t0) * 1000)
+                    if answer.question != question or answer.kind == "error":
+                        errors.append(f"user {uid}: answer for {answer.question!r} to {question!r}")
+                else:
+                    name, key = CHECKS[(uid + r) % len(CHECKS)]
+                    t0 = time.perf_counter()
+                    report = reviewer.review(load_document(drafts[name], filename=f"u{uid}-{name}"), key)
+                    with lock:
+                        latencies["check"].append((time.perf_counter() - t0) * 1000)
+                    if report.file != f"u{uid}-{name}" or report.evaluation != key:
+                        errors.append(f"user {uid}: got report {report.file}/{report.evaluation} for {name}/{key}")
+            except Exception as exc:
+                errors.append(f"user {uid}: {type(exc).__name__}: {exc}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=USERS) as pool:
+        list(pool.map(user, range(USERS)))
+    wall = time.perf_counter() - started
+    assert errors == []
+
+    def pct(values: list[float], p: float) -> float:
+        ordered = sorted(values)
+        return round(ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))], 1)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    summary: dict[str, object] = {
+        kind: {"n": len(v), "p50_ms": pct(v, 0.5), "p95_ms": pct(v, 0.95), "mean_ms": round(statistics.fmean(v), 1)}
+        for kind, v in latencies.items()
+    }
+    summary.update(users=USERS, requests=USERS * ROUNDS, wall_s=round(wall, 2))
+    (ARTIFACTS / "load.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    assert len(latencies["ask"]) + len(latencies["check"]) == USERS * ROUNDS
+
+
+def test_indexing_while_users_query_does_not_corrupt_or_fail(tmp_path: Path) -> None:
+    from assistant.runtime import build_runtime
+
+    settings = make_settings(tmp_path)
+    runtime = build_runtime(settings, ensure_index=True)
+    asker = Asker(runtime, use_settings_model=False)
+    extra = tmp_path / "note-tuteur.md"
+    extra.write_text("# Note\n\nLe REX doit montrer la prise de recul sur les conflits et les délais.\n" * 20,
+                     encoding="utf-8")  # fmt: skip
+    stop = threading.Event()
+    errors: list[str] = []
+    answered = 0
+
+    def reader() -> None:
+        nonlocal answered
+        while not stop.is_set():
+            answer = asker.answer("Que dit le CR14 ?")
+            if answer.kind != "item":
+                errors.append(answer.answer)
+            answered += 1
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        summary = ingest(settings, runtime.embedding, extra_paths=[extra], rebuild=False, store=runtime.store)
+        again = ingest(settings, runtime.embedding, rebuild=False, store=runtime.store)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert errors == [] and answered > 0
+    assert str(extra.resolve()) in summary.indexed
+    assert again.chunks_added == 0 and again.chunks_total == summary.chunks_total
+    assert runtime.store.count() == summary.chunks_total
