@@ -93,8 +93,20 @@ def _sections(doc: LoadedDocument) -> list[tuple[str, int | None, list[TextUnit]
     return groups
 
 
-def document_chunks(doc: LoadedDocument, source: str, doc_type: DocKind) -> list[Chunk]:
-    """Split a course document by headings, then by size with overlap."""
+def scrub_instructions(text: str) -> tuple[str, list[str]]:
+    """Remove sentences that address the assistant (document text is data, never instructions)."""
+    from assistant.review.injection import injection_spans
+
+    spans = injection_spans(text)
+    for span in spans:
+        text = text.replace(span, " ")
+    return text, spans
+
+
+def document_chunks(
+    doc: LoadedDocument, source: str, doc_type: DocKind, scrubbed: list[str] | None = None
+) -> list[Chunk]:
+    """Split a course document by headings, then by size with overlap (instructions removed first)."""
     meta = doc.metadata
     title = str(meta.get("title") or doc.name)
     # A sheet is about its criteria; evaluations it serves stay document-level (the programme guide
@@ -106,6 +118,9 @@ def document_chunks(doc: LoadedDocument, source: str, doc_type: DocKind) -> list
     digest = hashlib.sha1(source.encode()).hexdigest()[:10]
     for path, page, units in _sections(doc):
         text = "\n\n".join(u.text for u in units if u.kind != "heading" or len(units) == 1)
+        text, spans = scrub_instructions(text)
+        if scrubbed is not None:
+            scrubbed.extend(spans)
         if not text.strip():
             continue
         for piece in splitter.split_text(text):

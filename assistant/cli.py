@@ -104,6 +104,8 @@ def ingest(
     )
     if summary.notice:
         typer.echo(f"  ! {summary.notice}", err=True)
+    for source, spans in summary.scrubbed.items():
+        typer.echo(f"  ! {source} : {len(spans)} instruction(s) adressée(s) à l'assistant ignorée(s)", err=True)
     for source, message in summary.failed.items():
         typer.echo(f"  ✗ {source} : {message}", err=True)
     if embedding.note:

@@ -31,7 +31,7 @@ from assistant.store import VectorStore
 MANIFEST_VERSION = 1
 # Bump when chunking changes: the version is part of every file's hash, so a new chunker
 # re-indexes everything on the next run instead of mixing old and new chunks.
-CHUNKING_VERSION = "2"
+CHUNKING_VERSION = "3"
 REFERENTIEL_KEY = "referentiel"
 SUPPORTED = {".pdf", ".docx", ".md", ".markdown", ".txt"}
 COURSE_DIRS: dict[str, DocKind] = {"cours": "cours", "programme": "programme", "documents": "document"}
@@ -87,6 +87,7 @@ class IngestSummary:
     model_id: str = ""
     store: str = ""
     notice: str = ""
+    scrubbed: dict[str, list[str]] = field(default_factory=dict)  # instructions removed, per source
 
 
 def _now() -> str:
@@ -124,7 +125,8 @@ def corpus_files(corpus_dir: Path) -> dict[str, tuple[Path, DocKind]]:
     return out
 
 
-def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings) -> list[Chunk]:
+def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings,
+                 scrubbed: dict[str, list[str]] | None = None) -> list[Chunk]:  # fmt: skip
     from assistant.documents import LoadLimits
 
     doc = load_document_isolated(path, limits=LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024))
@@ -135,10 +137,25 @@ def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings) -> 
 
             meta, _ = split_front_matter(md.read_text(encoding="utf-8"))
             doc = doc.model_copy(update={"metadata": meta})
-    return document_chunks(doc, source, kind)
+    spans: list[str] = []
+    chunks = document_chunks(doc, source, kind, spans)
+    hidden = [w.detail for w in doc.warnings if w.code == "hidden_text" and w.detail]
+    if (spans or hidden) and scrubbed is not None:
+        scrubbed[source] = spans + [f"(texte invisible) {h[:200]}" for h in hidden]
+    return chunks
 
 
 ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class Wanted:
+    """A source the index should hold: its content hash, file (None = the référentiel) and kind."""
+
+    digest: str
+    path: Path | None
+    kind: DocKind
+    extra: bool
 
 
 def ingest(
@@ -175,26 +192,14 @@ def ingest(
     summary = IngestSummary(model_id=embedding.model_id, store=store.location, notice=store.recovery_message)
 
     # 1. What should be indexed, and with which hash.
-    wanted: dict[str, tuple[str, Callable[[], list[Chunk]], bool]] = {}
-    ref_files = [corpus / REFERENTIEL_FILE, corpus / ATTENDUS_FILE, corpus / SOURCE_FILE]
-    wanted[REFERENTIEL_KEY] = (
-        _sha([p for p in ref_files if p.is_file()]),
-        lambda: referentiel_chunks(load_referentiel_from(corpus)),
-        False,
-    )
+    ref_files = [p for p in (corpus / REFERENTIEL_FILE, corpus / ATTENDUS_FILE, corpus / SOURCE_FILE) if p.is_file()]
+    wanted: dict[str, Wanted] = {REFERENTIEL_KEY: Wanted(_sha(ref_files), None, "referentiel", extra=False)}
     for source, (path, kind) in corpus_files(corpus).items():
-        wanted[source] = (_sha([path]), lambda p=path, s=source, k=kind: _file_chunks(p, s, k, settings), False)  # type: ignore[misc]
-    for extra_path in extra_paths or []:
-        resolved = extra_path.resolve()
-        wanted[str(resolved)] = (
-            _sha([resolved]),
-            lambda p=resolved: _file_chunks(p, str(p), "document", settings),  # type: ignore[misc]
-            True,
-        )
-    for source, known in manifest.files.items():
-        if known.extra and source not in wanted and Path(source).is_file():
-            kept = Path(source)
-            wanted[source] = (_sha([kept]), lambda p=kept: _file_chunks(p, str(p), "document", settings), True)  # type: ignore[misc]
+        wanted[source] = Wanted(_sha([path]), path, kind, extra=False)
+    extras = [p.resolve() for p in extra_paths or []]
+    extras += [Path(s) for s, known in manifest.files.items() if known.extra and Path(s).is_file()]
+    for path in extras:
+        wanted.setdefault(str(path), Wanted(_sha([path]), path, "document", extra=True))
     summary.documents = len(wanted)
 
     # 2. Removed files.
@@ -206,13 +211,17 @@ def ingest(
 
     # 3. Changed or new files: load and chunk first (so the progress bar knows the total).
     todo: list[tuple[str, str, bool, list[Chunk]]] = []
-    for source, (digest, make, extra) in wanted.items():
+    for source, item in wanted.items():
+        digest, extra = item.digest, item.extra
         entry = manifest.files.get(source)
         if entry and entry.hash == digest:
             summary.skipped.append(source)
             continue
         try:
-            chunks = make()
+            if item.path is None:
+                chunks = referentiel_chunks(load_referentiel_from(corpus))
+            else:
+                chunks = _file_chunks(item.path, source, item.kind, settings, summary.scrubbed)
         except Exception as exc:
             summary.failed[source] = getattr(exc, "message", None) or str(exc)
             continue

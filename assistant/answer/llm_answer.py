@@ -20,6 +20,7 @@ from assistant.answer.models import Answer, Audience
 from assistant.answer.phrases import t
 from assistant.answer.service import AnswerService, Prepared
 from assistant.answer.sources import SourceBook
+from assistant.guard import guard_output
 from assistant.llm import provider_errors
 from assistant.prompts import SENTINEL, audience_styles, load_prompt
 
@@ -111,8 +112,10 @@ class LLMAnswerer:
         if not raw:
             yield Event("final", answer=self._fallback(p, "llm_empty"))
             return
+        raw, removed = guard_output(raw, "\n".join(s.text for s in book.sources))
         text, kept, dropped = clean_citations(raw, {s.rank for s in book.sources})
         warnings = [f"citations_removed: {dropped}"] if dropped else []
+        warnings += [f"output_guard: {kind}" for kind in dict.fromkeys(removed)]
         if SENTINEL in text or kept == 0:
             refusal = self.service.offline(
                 Prepared(p.question, p.lang, p.audience, p.codes, p.scope.__class__(False, reason="llm_refusal"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-EVAL_SETS = ("retrieval", "answers", "drafts", "all")
+EVAL_SETS = ("retrieval", "answers", "drafts", "redteam", "all")
 
 
 def run_evals(which: str) -> tuple[dict[str, Any], str]:
@@ -32,5 +32,11 @@ def run_evals(which: str) -> tuple[dict[str, Any], str]:
         res = evaluate_drafts(runtime)
         results["drafts"] = res
         texts.append(format_drafts(res))
+    if which in ("redteam", "all"):
+        from assistant.evaluate.redteam_eval import evaluate_redteam, format_redteam
+
+        res = evaluate_redteam(runtime)
+        results["redteam"] = res
+        texts.append(format_redteam(res))
     results["embedding_model"] = runtime.embedding.model_id
     return results, "\n\n".join(texts) + f"\n\n(embeddings: {runtime.embedding.model_id})"

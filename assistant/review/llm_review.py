@@ -16,12 +16,15 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field
 
+from assistant.guard import guard_output
 from assistant.llm import provider_errors
 from assistant.prompts import load_prompt
 from assistant.referentiel import Criterion
 from assistant.review.engine import DraftIndex
+from assistant.review.injection import is_injection
 from assistant.review.models import STATUS_ORDER, CriterionVerdict, Evidence, Status
 from assistant.review.quotes import shorten, verify_quote
+from assistant.review.signals import specifics
 
 log = logging.getLogger(__name__)
 MAX_PASSAGES = 6
@@ -99,7 +102,10 @@ def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_
     verified: list[Evidence] = []
     for quote in judgement.evidence_quotes[:5]:
         where = verify_quote(quote, passages_text)
-        if where is not None and all(quote != e.quote for e in verified):
+        # Evidence must be in the draft AND show something: a bare claim or an instruction is not evidence.
+        if where is None or is_injection(quote) or specifics(quote) < 1:
+            continue
+        if all(quote != e.quote for e in verified):
             verified.append(Evidence(quote=shorten(quote.strip()), location=locations[where]))
     status: Status = judgement.status
     if status == "covered" and not verified:
@@ -113,8 +119,10 @@ def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_
     evidence = verified or offline.evidence
     if final == "covered" and not evidence:
         final = "partial"
-    missing = list(dict.fromkeys([*offline.missing, *[m for m in judgement.missing[:3] if m.strip()]]))
-    advice = list(dict.fromkeys([*[a for a in judgement.advice[:3] if a.strip()], *offline.advice]))
+    model_missing = [guard_output(m)[0] for m in judgement.missing[:3] if m.strip()]
+    model_advice = [guard_output(a)[0] for a in judgement.advice[:3] if a.strip()]
+    missing = list(dict.fromkeys([*offline.missing, *[m for m in model_missing if m.strip()]]))
+    advice = list(dict.fromkeys([*[a for a in model_advice if a.strip()], *offline.advice]))
     return offline.model_copy(
         update={
             "status": final,

@@ -1,0 +1,199 @@
+"""Page « Poser une question »: cited answers for candidates, tutors and admissions teams.
+
+The conversation lives in this session's state only. In LLM mode the draft answer is streamed,
+then replaced by the verified final answer (invalid citations removed, refusals enforced).
+Rating an answer appends one line to the feedback log (see ``assistant.ui.feedback``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+import streamlit as st
+
+from assistant.ui import components, feedback, state
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from assistant.answer.ask import Asker
+    from assistant.answer.models import Answer, Audience
+
+AUDIENCE_LABELS: dict[str, str] = {"candidate": "Candidat", "tutor": "Tuteur", "admissions": "Admissions"}
+
+STARTERS: dict[str, list[str]] = {
+    "candidate": [
+        "Quels sont les critères d'évaluation de l'E2 ?",
+        "Que faut-il montrer pour valider le CR7 ?",
+        "Comment se déroule l'évaluation du bloc 3 ?",
+    ],
+    "tutor": [
+        "Quels critères parlent d'accessibilité ?",
+        "Qu'attend le jury pour le CR9 ?",
+        "Quelles sont les modalités de l'E4 ?",
+    ],
+    "admissions": [
+        "Quelles options existe-t-il pour le bloc 5 ?",
+        "Quels aménagements pour les candidats en situation de handicap ?",
+        "Quel est le coût de la formation ?",
+    ],
+}
+
+TURNS = "chat_turns"
+PENDING = "chat_pending"
+AUDIENCE = "chat_audience"
+
+
+@dataclass
+class Turn:
+    id: str
+    question: str
+    audience: str
+    answer: Answer
+    rated: str | None = None  # "up" / "down" once logged
+
+
+def _turns() -> list[Turn]:
+    return cast("list[Turn]", state.session_list(TURNS))
+
+
+def _history(turns: list[Turn]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for turn in turns[-4:]:
+        out += [("user", turn.question), ("assistant", turn.answer.answer)]
+    return out
+
+
+def _new_conversation() -> None:
+    st.session_state[TURNS] = []
+    st.session_state.pop(PENDING, None)
+
+
+def _ask_starter(question: str) -> None:
+    st.session_state[PENDING] = question
+
+
+def _on_rating(turn_id: str) -> None:
+    """Log a rating once per answer (the widget is disabled afterwards)."""
+    value = st.session_state.get(f"fb_{turn_id}")
+    turn = next((t for t in _turns() if t.id == turn_id), None)
+    if value is None or turn is None or turn.rated:
+        return
+    rating = feedback.rating_from_thumbs(int(value))
+    feedback.append_feedback(
+        feedback.feedback_path(state.settings()),
+        audience=turn.audience,
+        question=turn.question,
+        answer=turn.answer.answer,
+        mode=turn.answer.mode,
+        rating=rating,
+    )
+    turn.rated = rating
+
+
+def _render_turn(turn: Turn) -> None:
+    with st.chat_message("user"):
+        st.markdown(components.safe(turn.question))
+    with st.chat_message("assistant"):
+        _render_answer_block(turn)
+
+
+def _render_answer_block(turn: Turn) -> None:
+    components.render_answer(turn.answer)
+    cols = st.columns([1, 9], vertical_alignment="center")
+    with cols[0]:
+        st.feedback("thumbs", key=f"fb_{turn.id}", on_change=_on_rating, args=(turn.id,), disabled=bool(turn.rated))
+    with cols[1]:
+        if turn.rated:
+            st.caption("Merci, votre avis est enregistré.")
+        else:
+            st.caption("Cette réponse vous a-t-elle aidé ?")
+
+
+def _stream_answer(asker: Asker, question: str, audience: Audience, history: list[tuple[str, str]]) -> Answer:
+    """Stream the draft (LLM mode), then return the verified final answer."""
+    final: dict[str, Any] = {}
+
+    def tokens() -> Iterator[str]:
+        for event in asker.stream(question, audience, history):
+            if event.kind == "token":
+                yield event.text
+            elif event.kind == "final":
+                final["answer"] = event.answer
+
+    if asker.mode == "extractive":
+        with st.spinner("Recherche dans le référentiel et les supports de cours…"):
+            for _ in tokens():
+                pass
+    else:
+        draft = st.empty()
+        with draft.container():
+            st.caption("Brouillon du modèle — la réponse vérifiée s'affiche ensuite.")
+            st.write_stream(tokens())
+        draft.empty()
+    answer = final.get("answer")
+    assert answer is not None, "the asker always ends with a final event"
+    return cast("Answer", answer)
+
+
+def _controls() -> str:
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    with cols[0]:
+        audience = st.radio(
+            "Vous êtes",
+            list(AUDIENCE_LABELS),
+            format_func=AUDIENCE_LABELS.__getitem__,
+            horizontal=True,
+            key=AUDIENCE,
+        )
+    with cols[1]:
+        st.button("Nouvelle conversation", icon=":material/refresh:", on_click=_new_conversation, width="stretch")
+    return str(audience)
+
+
+def _starters(audience: str) -> None:
+    st.markdown("**Pour commencer, par exemple :**")
+    cols = st.columns(len(STARTERS[audience]))
+    for col, question in zip(cols, STARTERS[audience], strict=True):
+        with col:
+            st.button(question, on_click=_ask_starter, args=(question,), width="stretch")
+
+
+def render() -> None:
+    components.page_header(
+        "Poser une question",
+        "Critères, évaluations, blocs, options, modalités : chaque réponse cite le référentiel ou les "
+        "supports de cours. Quand l'information n'est pas dans nos documents, l'assistant le dit.",
+    )
+    audience = _controls()
+    bundle = state.asker()
+    if bundle is None:
+        return
+    if bundle.config_error:
+        st.warning(f"{bundle.config_error} — l'assistant répond hors ligne.", icon=":material/warning:")
+    st.caption(f"Mode de réponse : {components.mode_label(bundle.asker.mode)}")
+
+    turns = _turns()
+    typed = st.chat_input("Posez votre question (ex. : « Que faut-il pour le CR7 ? »)", max_chars=1000)
+    question = (typed or st.session_state.pop(PENDING, None) or "").strip()
+    if not turns and not question:
+        _starters(audience)
+    for turn in turns:
+        _render_turn(turn)
+    if not question:
+        return
+    from assistant.store import IndexError_
+
+    with st.chat_message("user"):
+        st.markdown(components.safe(question))
+    with st.chat_message("assistant"):
+        try:
+            answer = _stream_answer(bundle.asker, question, cast("Audience", audience), _history(turns))
+        except IndexError_ as exc:  # the Chroma server went away mid-session
+            st.error(str(exc), icon=":material/error:")
+            return
+        turn = Turn(id=uuid.uuid4().hex[:12], question=question, audience=audience, answer=answer)
+        turns.append(turn)
+        _render_answer_block(turn)

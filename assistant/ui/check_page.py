@@ -1,0 +1,337 @@
+"""Page « Vérifier mon livrable »: a formative, per-criterion review of an uploaded draft.
+
+Privacy: the uploaded bytes are read from Streamlit's in-memory upload and passed to the
+library as ``bytes``; nothing is written to disk, indexed or logged. The report (and its Word
+and Markdown renderings) lives in this session's state until the session ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import streamlit as st
+
+from assistant.ui import components, report_diff, state
+from assistant.ui.components import safe, status_label
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped]
+    from pandas.io.formats.style import Styler  # type: ignore[import-untyped]
+
+    from assistant.referentiel import Referentiel
+    from assistant.review.models import CriterionVerdict, Report, ReviewWarning, SheetRef
+    from assistant.review.service import Reviewer
+
+CURRENT = "check_current"
+ERROR = "check_error"
+LAST_BY_EVAL = "check_last_by_eval"
+PRIVACY = "Votre document reste dans cette session ; il n'est ni stocké ni indexé."
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# How each warning code is shown: (Streamlit call, icon). Other codes are plain warnings.
+WARNING_STYLE: dict[str, tuple[str, str]] = {
+    "prompt_injection": ("error", ":material/shield:"),
+    "evaluation_mismatch": ("error", ":material/explore:"),
+    "hidden_text": ("error", ":material/visibility_off:"),
+    "little_text": ("warning", ":material/short_text:"),
+    "truncated": ("warning", ":material/content_cut:"),
+}
+EXTRA_TITLES: dict[str, str] = {
+    "hidden_text": "Texte invisible détecté",
+    "llm_fallback": "Modèle de langage indisponible",
+    "pages_without_text": "Pages sans texte",
+    "page_unreadable": "Page illisible",
+    "extension_mismatch": "Extension inattendue",
+    "encoding": "Encodage du texte",
+}
+STATUS_BACKGROUND: dict[str, str] = {
+    "covered": "background-color: #DFF3E4",
+    "partial": "background-color: #FCEBD3",
+    "missing": "background-color: #F8D7DA",
+}
+
+
+@dataclass
+class CheckResult:
+    report: Report
+    markdown: str
+    docx: bytes
+    checked_at: datetime
+    previous: Report | None = None
+    previous_at: datetime | None = None
+
+
+@dataclass
+class LastCheck:
+    report: Report
+    checked_at: datetime
+
+
+def evaluation_label(ref: Referentiel, key: str) -> str:
+    evaluation = ref.evaluation(key)
+    bloc = ref.bloc(evaluation.bloc)
+    return f"{key} — {bloc.label} : {components.display_title(bloc.title)}"
+
+
+def evaluation_caption(ref: Referentiel, key: str) -> str:
+    from assistant.referentiel import join
+
+    evaluation = ref.evaluation(key)
+    title = join(evaluation.title).rstrip(" :")
+    return f"{title}. Critères évalués : {', '.join(evaluation.criteria_codes)}."
+
+
+def _download_name(report: Report, suffix: str) -> str:
+    import re
+
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(report.file).stem).strip("-")[:60] or "livrable"
+    return f"avis-{report.evaluation}-{stem}{suffix}"
+
+
+def run_check(reviewer: Reviewer, data: bytes, filename: str, key: str) -> None:
+    """Load, review and render, with one status line per stage; results go to the session state."""
+    from assistant.documents import DocumentError
+    from assistant.review.report_docx import render_docx
+    from assistant.review.report_markdown import render_markdown
+    from assistant.review.service import ReviewInputError
+
+    st.session_state[ERROR] = None
+    with st.status("Lecture du document…", expanded=True) as status:
+        try:
+            doc = reviewer.load(data, filename=filename)
+        except DocumentError as exc:
+            status.update(label="Le document n'a pas pu être lu", state="error", expanded=False)
+            st.session_state[ERROR] = exc.message
+            st.session_state[CURRENT] = None
+            return
+        words = len(doc.text.split())
+        where = f"{doc.pages} page(s), " if doc.pages else ""
+        st.write(f":material/check_circle: Lecture : {where}{words} mots.")
+        status.update(label="Analyse des critères…")
+        try:
+            report = reviewer.review(doc, key, file_label=doc.name)
+        except ReviewInputError as exc:
+            status.update(label="Le document ne peut pas être vérifié", state="error", expanded=False)
+            st.session_state[ERROR] = exc.message
+            st.session_state[CURRENT] = None
+            return
+        st.write(f":material/check_circle: Analyse : {len(report.criteria)} critères de {report.evaluation} examinés.")
+        status.update(label="Rédaction du rapport…")
+        markdown = render_markdown(report)
+        docx = render_docx(report)
+        st.write(":material/check_circle: Rapport prêt (Word et Markdown).")
+        status.update(label="Vérification terminée", state="complete", expanded=False)
+    now = datetime.now()
+    last = state.session_dict(LAST_BY_EVAL)
+    previous = cast("LastCheck | None", last.get(report.evaluation))
+    st.session_state[CURRENT] = CheckResult(
+        report,
+        markdown,
+        docx,
+        now,
+        previous.report if previous else None,
+        previous.checked_at if previous else None,
+    )
+    last[report.evaluation] = LastCheck(report, now)
+
+
+def _render_warning(warning: ReviewWarning) -> None:
+    from assistant.review.report_markdown import WARNING_TITLES
+
+    kind, icon = WARNING_STYLE.get(warning.code, ("warning", ":material/warning:"))
+    title = WARNING_TITLES.get(warning.code) or EXTRA_TITLES.get(warning.code, "Point d'attention")
+    text = f"**{title}** — {safe(warning.message)}"
+    if kind == "error":
+        st.error(text, icon=icon)
+    else:
+        st.warning(text, icon=icon)
+
+
+def summary_frame(report: Report) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = [
+        {
+            "Critère": c.code,
+            "Statut": status_label(c.status),
+            "Confiance": round(c.confidence * 100),
+            "Éléments cités": len(c.evidence),
+            "Attendus manquants": len(c.missing),
+        }
+        for c in report.criteria
+    ]
+    return pd.DataFrame(rows)
+
+
+def _styled_summary(report: Report) -> Styler:
+    frame = summary_frame(report)
+    colours = {status_label(s): css for s, css in STATUS_BACKGROUND.items()}
+    return frame.style.map(lambda value: colours.get(str(value), ""), subset=["Statut"])
+
+
+def _render_summary(report: Report) -> None:
+    counts = report.counts()
+    cols = st.columns(3)
+    cols[0].metric(":green[:material/check_circle:] Couverts", counts["covered"])
+    cols[1].metric(":orange[:material/adjust:] Partiels", counts["partial"])
+    cols[2].metric(":red[:material/cancel:] Manquants", counts["missing"])
+    st.dataframe(
+        _styled_summary(report),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Confiance": st.column_config.ProgressColumn("Confiance", min_value=0, max_value=100, format="%d %%"),
+        },
+    )
+
+
+def _sheet_body(sheet: SheetRef) -> str | None:
+    from assistant.courses import split_front_matter
+
+    path = state.settings().corpus_dir / sheet.path
+    if not path.is_file() or path.suffix.lower() != ".md":
+        return None
+    _, body = split_front_matter(path.read_text(encoding="utf-8"))
+    return body
+
+
+def _render_sheets(verdict: CriterionVerdict) -> None:
+    if not verdict.sheets:
+        return
+    st.markdown("**Pour aller plus loin**")
+    for sheet in verdict.sheets:
+        cols = st.columns([4, 1], vertical_alignment="center")
+        cols[0].markdown(f":material/menu_book: {safe(sheet.title)} — `corpus/{sheet.path}`")
+        body = _sheet_body(sheet)
+        if body:
+            with cols[1].popover("Lire la fiche", width="stretch"):
+                st.markdown(body)
+
+
+def _render_criterion(verdict: CriterionVerdict) -> None:
+    label = (
+        f"{components.status_markdown(verdict.status)} — {verdict.code} · confiance {round(verdict.confidence * 100)} %"
+    )
+    with st.expander(label):
+        st.markdown("**Critère (texte exact du référentiel)**")
+        st.markdown(f"> {safe(verdict.referentiel)}")
+        st.markdown("**Éléments trouvés dans votre document**")
+        if verdict.evidence:
+            for evidence in verdict.evidence:
+                st.markdown(f"> {safe(evidence.quote)}")
+                if evidence.location:
+                    st.caption(f":material/place: {safe(evidence.location)}")
+        else:
+            st.caption("Aucun élément probant n'a été trouvé dans votre document pour ce critère.")
+        if verdict.missing:
+            st.markdown("**Ce qui manque**")
+            st.markdown("\n".join(f"- {safe(item)}" for item in verdict.missing))
+        if verdict.advice:
+            st.markdown("**Conseils**")
+            st.markdown("\n".join(f"- {safe(item)}" for item in verdict.advice))
+        _render_sheets(verdict)
+
+
+def _render_changes(result: CheckResult) -> None:
+    st.subheader("Évolution depuis la vérification précédente")
+    if result.previous is None:
+        st.caption(
+            "Première vérification de cette évaluation dans cette session. Améliorez votre document puis "
+            "relancez la vérification : l'évolution de chaque critère s'affichera ici."
+        )
+        return
+    when = result.previous_at.strftime("%H:%M") if result.previous_at else "?"
+    st.caption(f"Comparaison avec « {safe(result.previous.file)} », vérifié à {when}.")
+    changes = report_diff.compare(result.previous, result.report)
+    st.markdown(report_diff.summary(changes))
+    rows = [
+        {
+            "Critère": c.code,
+            "Avant": status_label(c.before) if c.before else "—",
+            "Maintenant": status_label(c.after),
+            "Évolution": {"en progrès": "⬆️ en progrès", "en recul": "⬇️ en recul"}.get(c.trend, "= " + c.trend),
+        }
+        for c in changes
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def render_result(result: CheckResult) -> None:
+    report = result.report
+    st.divider()
+    st.header(f"Avis indicatif — {report.evaluation}")
+    st.caption(f"Fichier : {safe(report.file)} · {report.evaluation_title}")
+    for warning in report.warnings:
+        _render_warning(warning)
+    st.info(report.disclaimer, icon=":material/info:")
+    st.caption(f":material/lock: {PRIVACY}")
+    _render_summary(report)
+    cols = st.columns(2)
+    cols[0].download_button(
+        "Télécharger le rapport (Word)",
+        result.docx,
+        file_name=_download_name(report, ".docx"),
+        mime=DOCX_MIME,
+        icon=":material/description:",
+        on_click="ignore",
+        width="stretch",
+    )
+    cols[1].download_button(
+        "Télécharger le rapport (Markdown)",
+        result.markdown.encode("utf-8"),
+        file_name=_download_name(report, ".md"),
+        mime="text/markdown",
+        icon=":material/article:",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.subheader("Détail par critère")
+    for verdict in report.criteria:
+        _render_criterion(verdict)
+    _render_changes(result)
+    if report.mode != "offline":
+        st.caption(f"Analyse : {components.mode_label(report.mode)}")
+
+
+def render() -> None:
+    components.page_header(
+        "Vérifier mon livrable",
+        "Déposez votre brouillon et choisissez l'évaluation visée : pour chaque critère, l'assistant indique "
+        "ce qui est couvert, partiel ou manquant, cite votre document et propose des pistes. Avis indicatif : "
+        "seul le jury évalue.",
+    )
+    bundle = state.reviewer()
+    if bundle is None:
+        return
+    if bundle.config_error:
+        st.warning(f"{bundle.config_error} — la vérification se fait hors ligne.", icon=":material/warning:")
+    reviewer = bundle.reviewer
+    ref = reviewer.ref
+    key = st.selectbox(
+        "Évaluation visée",
+        ref.evaluation_keys,
+        format_func=lambda k: evaluation_label(ref, k),
+        key="check_eval",
+    )
+    key = str(key)
+    st.caption(evaluation_caption(ref, key))
+    max_mb = state.settings().max_upload_mb
+    upload = st.file_uploader(
+        "Votre livrable",
+        type=["pdf", "docx", "md", "txt"],
+        max_upload_size=max_mb,
+        help=f"PDF, Word (.docx), Markdown (.md) ou texte (.txt) ; taille maximale : {max_mb} Mo.",
+        key="check_file",
+    )
+    st.caption(f"Formats : PDF, DOCX, MD, TXT — {max_mb} Mo maximum. :material/lock: {PRIVACY}")
+    if st.button("Vérifier mon livrable", type="primary", icon=":material/search:", disabled=upload is None) and upload:
+        run_check(reviewer, upload.getvalue(), upload.name, key)
+    error = st.session_state.get(ERROR)
+    if error:
+        st.error(safe(str(error)), icon=":material/block:")
+    result = st.session_state.get(CURRENT)
+    if isinstance(result, CheckResult):
+        render_result(result)

@@ -1,0 +1,128 @@
+"""Shared UI pieces: headers, cited sources, status labels, the sidebar.
+
+Untrusted text (anything from a draft or typed by a user) is rendered through ``safe`` (the
+report module's ``escape_md``) or as plain text, never with ``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from assistant.review.report_markdown import escape_md
+
+if TYPE_CHECKING:
+    from assistant.answer.models import Answer, Source
+
+STATUS_EMOJI: dict[str, str] = {"covered": "🟢", "partial": "🟠", "missing": "🔴"}
+STATUS_WORD: dict[str, str] = {"covered": "couvert", "partial": "partiel", "missing": "manquant"}
+
+ANSWER_WARNINGS: dict[str, str] = {
+    "citations_removed": "Des références invalides proposées par le modèle ont été retirées.",
+    "llm_error": "Le modèle de langage n'a pas répondu : réponse produite hors ligne.",
+    "llm_empty": "Le modèle de langage a renvoyé une réponse vide : réponse produite hors ligne.",
+    "output_guard": "Des éléments non autorisés (liens, chemins, consignes internes) ont été retirés de la réponse.",
+}
+
+
+def safe(text: str) -> str:
+    """Untrusted text made inert for ``st.markdown`` (one line, Markdown characters escaped)."""
+    return escape_md(text)
+
+
+STATUS_MD: dict[str, str] = {
+    "covered": ":green[:material/check_circle: couvert]",
+    "partial": ":orange[:material/adjust: partiel]",
+    "missing": ":red[:material/cancel: manquant]",
+}
+
+
+def status_label(status: str) -> str:
+    """Plain-text status (tables): emoji and word."""
+    return f"{STATUS_EMOJI.get(status, '⚪')} {STATUS_WORD.get(status, status)}"
+
+
+def status_markdown(status: str) -> str:
+    """Status for Markdown labels (expanders): coloured icon and word, no emoji font needed."""
+    return STATUS_MD.get(status, status)
+
+
+def display_title(title: str) -> str:
+    """Sentence case for titles the source prints in capitals (« DEFINIR LA STRATEGIE… »)."""
+    return title[:1] + title[1:].lower() if title.isupper() else title
+
+
+def page_header(title: str, intro: str) -> None:
+    st.title(title)
+    st.caption(intro)
+
+
+def mode_label(mode: str) -> str:
+    if mode in {"extractive", "offline"}:
+        return "hors ligne (extraits du référentiel et des supports)"
+    return f"modèle de langage ({mode.removeprefix('llm:')})"
+
+
+def answer_warning_text(code: str) -> str:
+    key = code.split(":", 1)[0].strip()
+    return ANSWER_WARNINGS.get(key, code)
+
+
+def source_document(source: Source) -> str:
+    """A reader's name for the document a passage comes from."""
+    if source.source.endswith("attendus.yaml"):
+        return "Attendus (équipe pédagogique)"
+    if source.source.startswith("referentiel/"):
+        return "Référentiel"
+    if source.source == "ecole.yaml" or source.source.endswith("/ecole.yaml"):
+        return "Informations de l'école"
+    return source.title or source.source.rsplit("/", 1)[-1]
+
+
+def source_title(source: Source) -> str:
+    """One-line label of a cited passage: ``[1] Référentiel — Bloc 2 > CR7`` or ``[3] Fiche — p. 1 — CR7``."""
+    label = f"[{source.rank}] {source_document(source)}"
+    place = " · ".join(part for part in (f"p. {source.page}" if source.page else "", source.section) if part)
+    if place:
+        label += f" — {place}"
+    named = set(re.findall(r"[\w-]+", place))
+    codes = [code for code in source.codes if code not in named]
+    if codes:
+        label += f" — {', '.join(codes)}"
+    return label
+
+
+def render_sources(sources: list[Source]) -> None:
+    """One expander per cited source (document, page/section, codes, passage)."""
+    if not sources:
+        return
+    st.markdown("**Sources**")
+    for source in sources:
+        with st.expander(source_title(source)):
+            st.caption(f"Document : `{source.source}`" + (f" — page {source.page}" if source.page else ""))
+            if source.section:
+                st.caption(f"Section : {safe(source.section)}")
+            if source.codes:
+                st.caption(f"Codes : {', '.join(source.codes)}")
+            st.markdown(source.text)
+
+
+def render_answer(answer: Answer) -> None:
+    """The verified answer, its sources and discreet notes."""
+    st.markdown(answer.answer)
+    render_sources(answer.sources)
+    notes = [answer_warning_text(w) for w in answer.warnings]
+    if notes:
+        st.caption(":material/info: " + " ".join(dict.fromkeys(notes)))
+
+
+def sidebar() -> None:
+    """Shown on every page, under the navigation."""
+    with st.sidebar:
+        st.caption(
+            "**Jury Blanc** — assistant du titre RNCP « Manager de la stratégie digitale ». "
+            "Les réponses citent leurs sources ; la vérification d'un livrable est un avis indicatif : "
+            "seul le jury de certification évalue."
+        )

@@ -1,0 +1,1 @@
+"""Page scripts: each one is executed by Streamlit's navigation, not imported."""

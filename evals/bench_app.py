@@ -1,0 +1,150 @@
+"""Cold start of the app: server start -> /_stcore/health -> first page painted -> ready to answer.
+
+``python -m evals.bench_app [--scenario existing|fresh|both] [--embeddings SPEC]``
+
+- ``existing``: the configured data directory (the index is reused if it is there);
+- ``fresh``: an empty temporary data directory, so the first page load also builds the index.
+
+Each run starts ``streamlit run streamlit_app.py`` on a free loopback port, waits for the health
+endpoint, then opens the app in Debian's Chromium (launched beforehand, not timed) and records when
+the page title is visible (first paint) and when the chat input is (index open, asker ready).
+Figures are printed and appended to evals/results/bench_app.json; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "evals" / "results" / "bench_app.json"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+TITLE = "Poser une question"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_once(scenario: str, embeddings: str | None, timeout_s: float) -> dict[str, Any]:
+    from playwright.sync_api import expect, sync_playwright
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
+    if embeddings:
+        env["JB_EMBEDDINGS"] = embeddings
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    if scenario == "fresh":
+        tmp = tempfile.TemporaryDirectory(prefix="jb-bench-app-")
+        env["JB_DATA_DIR"] = str(Path(tmp.name) / "data")
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the server exited with code {proc.returncode}")
+                try:
+                    if httpx.get(f"{url}/_stcore/health", timeout=1).text.strip() == "ok":
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.perf_counter() - started > timeout_s:
+                    raise TimeoutError("no /_stcore/health")
+                time.sleep(0.05)
+            health_s = time.perf_counter() - started
+            page = browser.new_page()
+            page.goto(url)
+            expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=timeout_s * 1000)
+            title_s = time.perf_counter() - started
+            expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=timeout_s * 1000)
+            ready_s = time.perf_counter() - started
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            browser.close()
+            if tmp is not None:
+                tmp.cleanup()
+    return {
+        "scenario": scenario,
+        "embeddings": embeddings or env.get("JB_EMBEDDINGS", "e5-small (default)"),
+        "health_s": round(health_s, 2),
+        "first_page_title_s": round(title_s, 2),
+        "ready_to_answer_s": round(ready_s, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scenario", choices=["existing", "fresh", "both"], default="both")
+    parser.add_argument("--embeddings", default=None, help="JB_EMBEDDINGS for the server (default: configured).")
+    parser.add_argument("--timeout", type=float, default=600.0, help="Seconds allowed per step.")
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
+        return 2
+    scenarios = ["existing", "fresh"] if args.scenario == "both" else [args.scenario]
+    runs = []
+    for scenario in scenarios:
+        print(f"== app cold start, {scenario} index", flush=True)
+        result = run_once(scenario, args.embeddings, args.timeout)
+        print(
+            f"   health {result['health_s']} s · first page (title visible) {result['first_page_title_s']} s "
+            f"· ready to answer {result['ready_to_answer_s']} s",
+            flush=True,
+        )
+        runs.append(result)
+    history: list[dict[str, Any]] = []
+    if RESULTS.is_file():
+        try:
+            loaded = json.loads(RESULTS.read_text(encoding="utf-8"))
+            history = loaded if isinstance(loaded, list) else []
+        except ValueError:
+            history = []
+    history.append(
+        {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+            "runs": runs,
+        }
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(history, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"appended to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
