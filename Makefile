@@ -33,6 +33,7 @@ lint: install ## ruff + mypy
 
 bench: install ## benchmarks (figures printed and written to evals/results/)
 	$(PY) -m evals.bench
+	$(PY) -m evals.bench_app
 
 eval: install ## the project's own dev sets
 	$(PY) -m assistant eval

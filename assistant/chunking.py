@@ -47,7 +47,7 @@ def referentiel_chunks(ref: Referentiel) -> list[Chunk]:
                 source=REFERENTIEL_FILE if doc_type == "referentiel" else "referentiel/attendus.yaml",
                 title=title or code,
                 doc_type=doc_type,
-                section=f"{label} > {code}" if label else code,
+                section=(f"{label} > {code}" if label else code) + (" > attendus" if kind == "attendus" else ""),
                 codes=codes,
                 kind=kind,
                 bloc=bloc,
@@ -77,7 +77,7 @@ def referentiel_chunks(ref: Referentiel) -> list[Chunk]:
         if crit.attendus:
             lines = [f"{a.label} : {a.evidence}" for a in crit.attendus]
             add(crit.code, "attendus", " ".join(lines), [crit.code], bloc=ev.bloc, evaluation=ev.key,
-                doc_type="attendus")  # fmt: skip
+                title=f"{crit.code} — attendus (équipe pédagogique)", doc_type="attendus")  # fmt: skip
     return out
 
 

@@ -186,6 +186,16 @@ FRAME_WORDS = (
             "koi",
             "bosse",
             "bosser",
+            "there",
+            "exist",
+            "exists",
+            "existe",
+            "existent",
+            "available",
+            "disponibles",
+            "differents",
+            "differentes",
+            "different",
         ]
     )
     | {w for words in KIND_WORDS.values() for w in words}
@@ -251,6 +261,7 @@ def item_texts(ref: Referentiel) -> dict[str, tuple[ItemKind, str]]:
     return out
 
 
+OVERVIEW_ORDER: list[ItemKind] = ["bloc", "evaluation", "activity", "competency", "criterion"]
 ALL_KINDS: list[ItemKind] = ["section", "bloc", "activity", "competency", "evaluation", "criterion"]
 
 
@@ -269,7 +280,7 @@ def detect(question: str) -> tuple[list[ItemKind], list[str]] | None:
     if not (kinds and has_marker) and not where_in_ref:
         return None
     concepts = [EN_FR.get(w, w) for w in words if w not in FRAME_WORDS and len(w) > 2 and not w.isdigit()]
-    if not concepts:
+    if not concepts and not kinds:
         return None
     return (kinds or ALL_KINDS), list(dict.fromkeys(concepts))
 
@@ -292,6 +303,12 @@ def crosscut(ref: Referentiel, question: str) -> CrossCut | None:
         return None
     kinds, concepts = detected
     result = CrossCut(kinds=kinds, concepts=concepts)
+    if not concepts:
+        # An overview ("quels sont les blocs ?"): every item of the broadest kind asked for.
+        broadest = next(k for k in OVERVIEW_ORDER if k in kinds)
+        result.kinds = [broadest]
+        result.matches = [code for code, kind in ref.codes().items() if kind == broadest]
+        return result
     if kinds == ["evaluation"]:
         fmt = _format_matches(ref, concepts)
         if fmt:

@@ -31,7 +31,7 @@ from assistant.store import VectorStore
 MANIFEST_VERSION = 1
 # Bump when chunking changes: the version is part of every file's hash, so a new chunker
 # re-indexes everything on the next run instead of mixing old and new chunks.
-CHUNKING_VERSION = "3"
+CHUNKING_VERSION = "4"
 REFERENTIEL_KEY = "referentiel"
 SUPPORTED = {".pdf", ".docx", ".md", ".markdown", ".txt"}
 COURSE_DIRS: dict[str, DocKind] = {"cours": "cours", "programme": "programme", "documents": "document"}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.config import Settings, get_settings
 from assistant.embeddings import EmbeddingChoice, make_embeddings
-from assistant.ingest import Manifest, manifest_path
+from assistant.ingest import Manifest, ProgressFn, manifest_path
 from assistant.referentiel import Referentiel, load_referentiel
 from assistant.retrieval import HybridRetriever
 from assistant.store import VectorStore
@@ -39,15 +39,17 @@ def index_version(settings: Settings) -> str:
     return Manifest.load(manifest_path(settings)).updated_at
 
 
-def build_runtime(settings: Settings | None = None, *, ensure_index: bool = True) -> Runtime:
-    """Open the index (building it first if it is empty and ``ensure_index``)."""
+def build_runtime(
+    settings: Settings | None = None, *, ensure_index: bool = True, progress: ProgressFn | None = None
+) -> Runtime:
+    """Open the index (building it first if it is empty and ``ensure_index``; ``progress`` per batch)."""
     settings = settings or get_settings()
     embedding = embedding_for(settings)
     store = VectorStore(settings, embedding)
     if ensure_index and store.count() == 0:
         from assistant.ingest import ingest
 
-        ingest(settings, embedding, store=store)
+        ingest(settings, embedding, store=store, progress=progress)
     ref = load_referentiel(settings.corpus_dir)
     retriever = HybridRetriever(store, ref)
     return Runtime(settings, embedding, store, retriever, ref, index_version(settings))

@@ -227,3 +227,13 @@ def test_real_openai_client_against_a_dead_server_falls_back(hashing_runtime) ->
     model = make_chat_model(Settings(llm="openai:gpt-4o-mini", llm_base_url="http://127.0.0.1:9/v1", llm_timeout_s=2))
     final = Asker(hashing_runtime, model, use_settings_model=False).answer("Que dit le CR7 ?")
     assert final.mode == "extractive" and any(w.startswith("llm_error") for w in final.warnings)
+
+
+def test_overview_questions_list_every_item_from_the_structured_data(service: AnswerService) -> None:
+    blocs = service.answer("Quels sont les blocs de compétences du titre ?", "admissions")
+    assert blocs.kind == "crosscut"
+    for code in ("B1", "B2", "B3", "B4", "B5-opt1", "B5-opt2", "B5-opt3"):
+        assert f"**{code}**" in blocs.answer
+    evaluations = service.answer("Which evaluations are there?")
+    assert all(f"**{k}**" in evaluations.answer for k in ("E1", "E4", "E5-opt3"))
+    assert_citations_valid(evaluations)

@@ -188,6 +188,22 @@ class StructuredAnswerer:
         where = f", {chunk.evaluation}" if chunk.evaluation else ""
         return f"- **{code}** ({ITEM_KIND[lang][kind]}{where}) : « {chunk.body} » {book.cite(chunk)}"
 
+    def _overview_label(self, code: str) -> str:
+        kind = self.ref.codes()[code]
+        if kind == "bloc":
+            bloc = self.ref.bloc(code)
+            return f"{bloc.label} : {bloc.title.capitalize()} ({', '.join(bloc.evaluations)})"
+        if kind == "evaluation":
+            ev = self.ref.evaluation(code)
+            return f"{join(ev.title).rstrip(' :')} ({', '.join(ev.criteria_codes)})"
+        if kind == "activity":
+            return join(self.ref.activity(code).title)
+        if kind == "competency":
+            text = join(self.ref.competency(code).text)
+        else:
+            text = join(self.ref.criterion(code).text)
+        return text if len(text) <= 140 else text[:139].rsplit(" ", 1)[0] + "…"
+
     # ---- cross-cutting ------------------------------------------------------------------------
     def crosscut(self, cc: CrossCut, book: SourceBook, lang: Lang) -> list[str]:
         texts = item_texts(self.ref)
@@ -204,6 +220,10 @@ class StructuredAnswerer:
                 )
             return lines
         lines = [t("crosscut_head", lang, n=len(cc.matches))]
+        if not cc.concepts:  # an overview: one line per item, from the structured data
+            for code in cc.matches:
+                lines.append(f"- **{code}** — {self._overview_label(code)}{self._cite(book, kind_of[code], code)}")
+            return lines
         for code in cc.matches:
             kind = kind_of[code]
             chunk = self._chunk("section", code) if kind == "section" else None

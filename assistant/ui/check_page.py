@@ -18,8 +18,8 @@ from assistant.ui import components, report_diff, state
 from assistant.ui.components import safe, status_label
 
 if TYPE_CHECKING:
-    import pandas as pd  # type: ignore[import-untyped]
-    from pandas.io.formats.style import Styler  # type: ignore[import-untyped]
+    import pandas as pd
+    from pandas.io.formats.style import Styler
 
     from assistant.referentiel import Referentiel
     from assistant.review.models import CriterionVerdict, Report, ReviewWarning, SheetRef
