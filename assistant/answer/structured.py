@@ -198,10 +198,8 @@ class StructuredAnswerer:
             return f"{join(ev.title).rstrip(' :')} ({', '.join(ev.criteria_codes)})"
         if kind == "activity":
             return join(self.ref.activity(code).title)
-        if kind == "competency":
-            text = join(self.ref.competency(code).text)
-        else:
-            text = join(self.ref.criterion(code).text)
+        item = self.ref.competency(code) if kind == "competency" else self.ref.criterion(code)
+        text = join(item.text)
         return text if len(text) <= 140 else text[:139].rsplit(" ", 1)[0] + "…"
 
     # ---- cross-cutting ------------------------------------------------------------------------
