@@ -20,20 +20,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from evals.bench_app import CHROMIUM as BENCH_CHROMIUM
+from evals.bench_app import LAUNCH_ARGS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(BENCH_CHROMIUM)
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DRAFTS = ROOT / "evals" / "drafts"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 E2_CODES = ["CR5", "CR6", "CR7", "CR8", "CR9", "CR10"]
 E3_CODES = ["CR11", "CR12", "CR13", "CR14"]
 E4_CODES = ["CR15", "CR16", "CR17", "CR18", "CR19"]

@@ -38,7 +38,8 @@ COVERED_AT = 0.67
 PARTIAL_AT = 0.3
 DENSE_FLOOR = 0.80
 DENSE_SPAN = 0.07
-MAX_DENSE_PASSAGES = 90
+MAX_DENSE_PASSAGES = 48  # long drafts: embed a keyword shortlist (embedding is ~all of the review time)
+DENSE_CHARS = 900
 SUMMARY_CRITERIA = 4
 SUMMARY_MAX_WORDS = 120
 
@@ -147,16 +148,19 @@ class ReviewEngine:
             chosen = draft.passages
             if len(chosen) > MAX_DENSE_PASSAGES:
                 chosen = self._shortlist(index, key)
-            vectors = self.embedding.embeddings.embed_documents([p.index_text[:1500] for p in chosen])
+            vectors = self.embedding.embeddings.embed_documents([p.index_text[:DENSE_CHARS] for p in chosen])
             index.vectors = {p.id: v for p, v in zip(chosen, vectors, strict=True)}
         return index
 
     def _shortlist(self, index: DraftIndex, key: str) -> list[Passage]:
         keep: dict[int, Passage] = {}
-        for crit in self.ref.criteria_of(key):
-            for att in crit.attendus:
-                for pid, _ in index.keyword.search(self._query(att), 4):
-                    keep[int(pid)] = index.draft.passages[int(pid)]
+        for rank in range(4):  # round-robin over attendus so every one keeps its best passages
+            for crit in self.ref.criteria_of(key):
+                for att in crit.attendus:
+                    hits = index.keyword.search(self._query(att), 4)
+                    if rank < len(hits):
+                        pid = int(hits[rank][0])
+                        keep.setdefault(pid, index.draft.passages[pid])
         return list(keep.values())[:MAX_DENSE_PASSAGES]
 
     # ---- attendus -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Status = Literal["covered", "partial", "missing"]
 STATUS_ORDER: dict[str, int] = {"missing": 0, "partial": 1, "covered": 2}
 STATUS_FR: dict[str, str] = {"covered": "couvert", "partial": "partiel", "missing": "manquant"}
+STATUS_EMOJI: dict[str, str] = {"covered": "🟢", "partial": "🟠", "missing": "🔴"}
 
 DISCLAIMER = (
     "Avis indicatif et formatif : ce retour ne constitue ni une note ni une prédiction de réussite. "

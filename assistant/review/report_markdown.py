@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.review.models import STATUS_FR, CriterionVerdict, Evidence, Report, ReviewWarning, SheetRef
-
-STATUS_EMOJI: dict[str, str] = {"covered": "🟢", "partial": "🟠", "missing": "🔴"}
+from assistant.review.models import STATUS_EMOJI, STATUS_FR, CriterionVerdict, Evidence, Report, ReviewWarning, SheetRef
 
 # French headings for the warning codes the reviewer emits; other codes show their raw code.
 WARNING_TITLES: dict[str, str] = {

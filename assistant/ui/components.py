@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from assistant.review.models import STATUS_EMOJI, STATUS_FR
 from assistant.review.report_markdown import escape_md
 
 if TYPE_CHECKING:
     from assistant.answer.models import Answer, Source
 
-STATUS_EMOJI: dict[str, str] = {"covered": "🟢", "partial": "🟠", "missing": "🔴"}
-STATUS_WORD: dict[str, str] = {"covered": "couvert", "partial": "partiel", "missing": "manquant"}
 
 ANSWER_WARNINGS: dict[str, str] = {
     "citations_removed": "Des références invalides proposées par le modèle ont été retirées.",
@@ -41,7 +40,7 @@ STATUS_MD: dict[str, str] = {
 
 def status_label(status: str) -> str:
     """Plain-text status (tables): emoji and word."""
-    return f"{STATUS_EMOJI.get(status, '⚪')} {STATUS_WORD.get(status, status)}"
+    return f"{STATUS_EMOJI.get(status, '⚪')} {STATUS_FR.get(status, status)}"
 
 
 def status_markdown(status: str) -> str:
