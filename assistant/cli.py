@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 
-from assistant.config import PROJECT_ROOT, get_settings
-from assistant.referentiel import load_referentiel, normalize_code
-from assistant.referentiel.views import UnknownCodeError, item_markdown, item_view, tree_markdown, tree_view
+from assistant.pack import load_referentiel, normalize_code
+from assistant.pack.views import UnknownCodeError, item_markdown, item_view, tree_markdown, tree_view
+from assistant.settings import PROJECT_ROOT, get_settings
 
 app = typer.Typer(
     add_completion=False,
@@ -70,10 +70,10 @@ def ingest(
     """Indexer corpus/ (et des fichiers en plus) ; incrémental par empreinte de contenu."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from assistant.embeddings import EmbeddingConfigError
-    from assistant.ingest import ingest as run_ingest
+    from assistant.index.embeddings import EmbeddingConfigError
+    from assistant.index.ingest import ingest as run_ingest
+    from assistant.index.store import IndexError_
     from assistant.runtime import embedding_for
-    from assistant.store import IndexError_
 
     settings = get_settings()
     for path in paths or []:
@@ -123,9 +123,9 @@ def ask(
 ) -> None:
     """Poser une question : réponse sourcée (hors ligne, ou LLM si JB_LLM est défini)."""
     from assistant.answer.ask import Asker
-    from assistant.llm import LLMConfigError
+    from assistant.index.store import IndexError_
+    from assistant.llm.models import LLMConfigError
     from assistant.runtime import build_runtime
-    from assistant.store import IndexError_
 
     if audience not in AUDIENCES:
         fail("bad_audience", f"public inconnu « {audience} » ; valeurs : {', '.join(AUDIENCES)}", as_json=as_json)
@@ -170,8 +170,8 @@ def check(
 ) -> None:
     """Vérifier un livrable : avis indicatif par critère (couvert / partiel / manquant)."""
     from assistant.documents import DocumentError
-    from assistant.llm import LLMConfigError, make_chat_model, model_label
-    from assistant.referentiel import load_referentiel
+    from assistant.llm.models import LLMConfigError, make_chat_model, model_label
+    from assistant.pack import load_referentiel
     from assistant.review.report_docx import render_docx
     from assistant.review.report_markdown import render_markdown
     from assistant.review.service import Reviewer, ReviewInputError, check_file

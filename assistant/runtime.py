@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from assistant.config import Settings, get_settings
-from assistant.embeddings import EmbeddingChoice, make_embeddings
-from assistant.ingest import Manifest, ProgressFn, manifest_path
-from assistant.referentiel import Referentiel, load_referentiel
-from assistant.retrieval import HybridRetriever
-from assistant.store import VectorStore
+from assistant.index.embeddings import EmbeddingChoice, make_embeddings
+from assistant.index.ingest import Manifest, ProgressFn, manifest_path
+from assistant.index.store import VectorStore
+from assistant.pack import Referentiel, load_referentiel
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.settings import Settings, get_settings
 
 _lock = threading.Lock()
 _embeddings: dict[str, EmbeddingChoice] = {}
@@ -47,7 +47,7 @@ def build_runtime(
     embedding = embedding_for(settings)
     store = VectorStore(settings, embedding)
     if ensure_index and store.count() == 0:
-        from assistant.ingest import ingest
+        from assistant.index.ingest import ingest
 
         ingest(settings, embedding, store=store, progress=progress)
     ref = load_referentiel(settings.corpus_dir)

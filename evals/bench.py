@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.settings import PROJECT_ROOT, Settings
 
 RESULTS = PROJECT_ROOT / "evals" / "results" / "bench.json"
 
@@ -33,10 +33,10 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 
 
 def bench_ingestion(state: dict[str, Any]) -> dict[str, Any]:
-    from assistant.chunking import document_chunks, referentiel_chunks  # noqa: F401 - warm imports
-    from assistant.embeddings import make_embeddings
-    from assistant.ingest import ingest
-    from assistant.store import VectorStore
+    from assistant.index.chunking import document_chunks, referentiel_chunks  # noqa: F401 - warm imports
+    from assistant.index.embeddings import make_embeddings
+    from assistant.index.ingest import ingest
+    from assistant.index.store import VectorStore
 
     tmp = Path(tempfile.mkdtemp(prefix="jb-bench-"))
     settings = Settings(data_dir=tmp / "data")

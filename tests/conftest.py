@@ -22,14 +22,14 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def ref():  # type: ignore[no-untyped-def]
-    from assistant.referentiel import load_referentiel_from
+    from assistant.pack import load_referentiel_from
 
     return load_referentiel_from(CORPUS)
 
 
 def make_settings(tmp_path: Path, **overrides: object):  # type: ignore[no-untyped-def]
     """Settings isolated in tmp_path (index, logs), reading the real corpus unless overridden."""
-    from assistant.config import Settings
+    from assistant.settings import Settings
 
     values: dict[str, object] = {"corpus_dir": CORPUS, "data_dir": tmp_path / "data", "embeddings": "hashing"}
     values.update(overrides)

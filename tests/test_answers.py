@@ -20,7 +20,7 @@ from assistant.answer.llm_answer import clean_citations
 from assistant.answer.models import Answer
 from assistant.answer.phrases import REFUSAL
 from assistant.answer.service import AnswerService
-from assistant.prompts import SENTINEL
+from assistant.llm.prompts import SENTINEL
 
 CITE = re.compile(r"\[(\d+)\]")
 
@@ -208,8 +208,8 @@ def test_clean_citations_handles_lists_and_unknown_numbers() -> None:
 
 
 def test_provider_strings_build_real_chat_models_without_network() -> None:
-    from assistant.config import Settings
-    from assistant.llm import LLMConfigError, make_chat_model
+    from assistant.llm.models import LLMConfigError, make_chat_model
+    from assistant.settings import Settings
 
     for spec, cls in [("openai:gpt-4o-mini", "ChatOpenAI"), ("ollama:qwen2.5:7b", "ChatOllama"),
                       ("mistralai:mistral-small-latest", "ChatMistralAI")]:  # fmt: skip
@@ -221,8 +221,8 @@ def test_provider_strings_build_real_chat_models_without_network() -> None:
 
 
 def test_real_openai_client_against_a_dead_server_falls_back(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
-    from assistant.config import Settings
-    from assistant.llm import make_chat_model
+    from assistant.llm.models import make_chat_model
+    from assistant.settings import Settings
 
     model = make_chat_model(Settings(llm="openai:gpt-4o-mini", llm_base_url="http://127.0.0.1:9/v1", llm_timeout_s=2))
     final = Asker(hashing_runtime, model, use_settings_model=False).answer("Que dit le CR7 ?")

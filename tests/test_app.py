@@ -42,7 +42,7 @@ class AppEnv:
 
 
 def _clear_settings() -> None:
-    from assistant.config import get_settings
+    from assistant.settings import get_settings
 
     get_settings.cache_clear()
 
@@ -314,7 +314,7 @@ def test_referentiel_search_by_code_and_by_word(app_env: AppEnv) -> None:
 
 
 def test_referentiel_search_function_normalises_codes(app_env: AppEnv) -> None:
-    from assistant.referentiel import load_referentiel
+    from assistant.pack import load_referentiel
     from assistant.ui.referentiel_page import search
 
     ref = load_referentiel(app_env.corpus_dir)
@@ -373,8 +373,8 @@ def test_admin_adds_validates_and_removes_course_material(app_env: AppEnv) -> No
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert (documents / "Guide-soutenance-v2.md").is_file()
     assert any("Index à jour" in s.value for s in at.success)
-    from assistant.config import get_settings
-    from assistant.ingest import index_status
+    from assistant.index.ingest import index_status
+    from assistant.settings import get_settings
 
     assert "documents/Guide-soutenance-v2.md" in index_status(get_settings())["files"]  # type: ignore[operator]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.referentiel import find_codes, normalize_code
+from assistant.pack import find_codes, normalize_code
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from assistant.courses import load_sheets, split_front_matter
-from assistant.school import load_school
+from assistant.pack.courses import load_sheets, split_front_matter
+from assistant.pack.school import load_school
 
 FOOTER_RE = re.compile(r"^\s*Page \d+ / \d+\s*$", re.MULTILINE)
 

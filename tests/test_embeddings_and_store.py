@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import make_settings
 
-from assistant.chunks import Chunk
-from assistant.embeddings import EmbeddingConfigError, make_embeddings
-from assistant.store import IndexModelMismatch, VectorStore
+from assistant.index.chunks import Chunk
+from assistant.index.embeddings import EmbeddingConfigError, make_embeddings
+from assistant.index.store import IndexModelMismatch, VectorStore
 
 
 def _norm(v: list[float]) -> float:
@@ -73,9 +73,9 @@ def test_index_records_its_model_and_refuses_another(tmp_path: Path) -> None:
 
 @pytest.mark.server
 def test_server_mode_against_a_real_chroma_server(tmp_path: Path, chroma_server) -> None:  # type: ignore[no-untyped-def]
-    from assistant.ingest import ingest
-    from assistant.referentiel import load_referentiel
-    from assistant.retrieval import HybridRetriever
+    from assistant.index.ingest import ingest
+    from assistant.pack import load_referentiel
+    from assistant.retrieve.hybrid import HybridRetriever
 
     host, port = chroma_server
     settings = make_settings(tmp_path, chroma_host=host, chroma_port=port, collection=f"test_{tmp_path.name[-12:]}")

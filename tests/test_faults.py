@@ -15,12 +15,12 @@ import pytest
 from conftest import ROOT, make_settings
 
 from assistant.answer.ask import Asker
-from assistant.embeddings import make_embeddings
-from assistant.ingest import Manifest, ingest, manifest_path
-from assistant.referentiel import load_referentiel
-from assistant.retrieval import HybridRetriever
+from assistant.index.embeddings import make_embeddings
+from assistant.index.ingest import Manifest, ingest, manifest_path
+from assistant.index.store import IndexUnavailable, VectorStore
+from assistant.pack import load_referentiel
+from assistant.retrieve.hybrid import HybridRetriever
 from assistant.runtime import Runtime, build_runtime
-from assistant.store import IndexUnavailable, VectorStore
 
 
 def _free_port() -> int:
@@ -75,15 +75,15 @@ def test_server_stopping_mid_run_gives_a_clear_message_and_recovers(tmp_path: Pa
 
 SLOW_INGEST = """
 import sys, time
-import assistant.store as store
+import assistant.index.store as store
 original = store.VectorStore.add
 def slow_add(self, chunks):
     time.sleep(0.25)
     original(self, chunks)
 store.VectorStore.add = slow_add
-from assistant.config import Settings
-from assistant.embeddings import make_embeddings
-from assistant.ingest import ingest
+from assistant.settings import Settings
+from assistant.index.embeddings import make_embeddings
+from assistant.index.ingest import ingest
 ingest(Settings(corpus_dir=sys.argv[1], data_dir=sys.argv[2], embeddings="hashing"), make_embeddings("hashing"))
 """
 

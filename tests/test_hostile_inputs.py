@@ -121,7 +121,7 @@ HOSTILE: list[tuple[str, str, Callable[[Path], bytes], set[str]]] = [
 
 @pytest.fixture(scope="module")
 def reviewer(ref, corpus_dir) -> Reviewer:  # type: ignore[no-untyped-def]
-    from assistant.embeddings import make_embeddings
+    from assistant.index.embeddings import make_embeddings
 
     return Reviewer.create(ref, make_embeddings("hashing"), corpus_dir)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from conftest import CORPUS, make_settings
 
-from assistant.chunking import referentiel_chunks
-from assistant.embeddings import make_embeddings
-from assistant.ingest import ingest, manifest_path
-from assistant.store import VectorStore
+from assistant.index.chunking import referentiel_chunks
+from assistant.index.embeddings import make_embeddings
+from assistant.index.ingest import ingest, manifest_path
+from assistant.index.store import VectorStore
 
 
 def test_referentiel_chunks_have_headers_and_ground_their_codes(ref) -> None:  # type: ignore[no-untyped-def]

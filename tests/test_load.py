@@ -17,7 +17,7 @@ from conftest import make_settings
 
 from assistant.answer.ask import Asker
 from assistant.documents import load_document
-from assistant.ingest import ingest
+from assistant.index.ingest import ingest
 from assistant.review.service import Reviewer
 
 USERS = 8

@@ -35,8 +35,8 @@ def _files_containing(root: Path, needle: str) -> list[Path]:
 
 def test_a_checked_draft_leaves_no_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
-    from assistant.config import get_settings
     from assistant.runtime import build_runtime
+    from assistant.settings import get_settings
 
     settings = make_settings(tmp_path)
     monkeypatch.setenv("JB_DATA_DIR", str(settings.data_dir))

@@ -11,8 +11,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.answer.ask import Asker
 from assistant.evaluate.redteam_eval import evaluate_redteam
-from assistant.guard import guard_output, prompt_fragments
-from assistant.ingest import ingest
+from assistant.index.ingest import ingest
+from assistant.safety.guard import guard_output, prompt_fragments
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "evals" / "redteam" / "payloads.yaml"
 
@@ -56,7 +56,7 @@ def test_an_admin_course_document_with_instructions_is_scrubbed_and_reported(tmp
         encoding="utf-8",
     )
     settings = make_settings(tmp_path, corpus_dir=corpus)
-    from assistant.embeddings import make_embeddings
+    from assistant.index.embeddings import make_embeddings
     from assistant.runtime import build_runtime
 
     summary = ingest(settings, make_embeddings("hashing"))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.referentiel import Referentiel, find_codes, fragments, source_text
+from assistant.pack import Referentiel, find_codes, fragments, source_text
 
 EXPECTED_CRITERIA = {
     "E1": ["CR1", "CR2", "CR3", "CR4"],

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.keyword_index import tokenize
-from assistant.retrieval import RetrievalFilter
+from assistant.retrieve.hybrid import RetrievalFilter
+from assistant.text.tokens import tokenize
 
 
 def test_french_analysis_keeps_codes_whole_and_stems_words() -> None:

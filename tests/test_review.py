@@ -25,7 +25,7 @@ DRAFTS = Path(__file__).resolve().parent.parent / "evals" / "drafts"
 
 @pytest.fixture(scope="module")
 def reviewer(ref, corpus_dir) -> Reviewer:  # type: ignore[no-untyped-def]
-    from assistant.embeddings import make_embeddings
+    from assistant.index.embeddings import make_embeddings
 
     return Reviewer.create(ref, make_embeddings("e5-small"), corpus_dir)
 

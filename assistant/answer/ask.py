@@ -9,9 +9,9 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from assistant.answer.llm_answer import Event, LLMAnswerer
 from assistant.answer.models import Answer, Audience
 from assistant.answer.service import AnswerService
-from assistant.llm import make_chat_model, model_label
+from assistant.index.store import IndexError_
+from assistant.llm.models import make_chat_model, model_label
 from assistant.runtime import Runtime
-from assistant.store import IndexError_
 
 
 class Asker:

@@ -6,21 +6,21 @@ import math
 import re
 from functools import lru_cache
 
-from assistant.answer.models import Lang
 from assistant.answer.sources import SourceBook
-from assistant.chunks import Chunk
-from assistant.keyword_index import tokenize
-from assistant.retrieval import Hit
+from assistant.index.chunks import Chunk
+from assistant.retrieve.hybrid import Hit
+from assistant.text.language import Lang
+from assistant.text.sentences import split_at_boundaries
+from assistant.text.tokens import tokenize
 
 MAX_SENTENCES = 4
 PER_CHUNK = 2
-_SENT_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
 _MD_NOISE = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ x]\]\s*)?|\d+\.\s+|#+\s+|>\s*)")
 
 
 def sentences(text: str) -> list[str]:
     out = []
-    for raw in _SENT_SPLIT.split(text):
+    for raw in split_at_boundaries(text):
         s = _MD_NOISE.sub("", raw).replace("**", "").strip()
         if s.count("|") >= 2 or len(s) < 25:
             continue  # table rows and fragments make poor answers

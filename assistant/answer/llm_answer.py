@@ -20,9 +20,9 @@ from assistant.answer.models import Answer, Audience
 from assistant.answer.phrases import t
 from assistant.answer.service import AnswerService, Prepared
 from assistant.answer.sources import SourceBook
-from assistant.guard import guard_output
-from assistant.llm import provider_errors
-from assistant.prompts import SENTINEL, audience_styles, load_prompt
+from assistant.llm.models import provider_errors
+from assistant.llm.prompts import SENTINEL, audience_styles, load_prompt
+from assistant.safety.guard import guard_output
 
 log = logging.getLogger(__name__)
 _CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")

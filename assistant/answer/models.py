@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.text.language import Lang
+
 Audience = Literal["candidate", "tutor", "admissions"]
-Lang = Literal["fr", "en"]
 
 
 class Source(BaseModel):

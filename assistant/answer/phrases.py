@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer.models import Audience, Lang
+from assistant.answer.models import Audience
+from assistant.text.language import Lang
 
 REFUSAL = {
     "fr": "Je ne trouve pas cette information dans nos documents.",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.referentiel.codes import fold
+from assistant.text.fold import fold
 
 # fact kind -> (patterns on the folded question, school fields that may hold the answer)
 FACT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

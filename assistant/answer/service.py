@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer.extractive import Extractor, extractive_lines
-from assistant.answer.language import detect_language
-from assistant.answer.models import Answer, Audience, Lang, Source
+from assistant.answer.models import Answer, Audience, Source
 from assistant.answer.phrases import REFUSAL, render_lines, t
 from assistant.answer.scope import EVIDENCE_PATTERNS, ScopeDecision, assess_scope, holds_fact
 from assistant.answer.sources import SourceBook
 from assistant.answer.structured import StructuredAnswerer
-from assistant.crosscut import EN_FR, crosscut, item_texts
-from assistant.keyword_index import tokenize
-from assistant.referentiel import find_codes
-from assistant.retrieval import Hit, RetrievalFilter
+from assistant.pack import find_codes
+from assistant.pack.school import SchoolInfo, load_school
+from assistant.retrieve.crosscut import EN_FR, crosscut, item_texts
+from assistant.retrieve.hybrid import Hit, RetrievalFilter
 from assistant.runtime import Runtime
-from assistant.school import SchoolInfo, load_school
+from assistant.text.language import Lang, detect_language
+from assistant.text.tokens import tokenize
 
 # Words too common in the corpus to anchor a question in the domain on their own.
 GENERIC_STEMS = {"quel", "quell", "comment", "fair", "faut", "dit", "doit", "cest", "est", "what", "how", "the"}

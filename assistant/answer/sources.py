@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer.models import Source
-from assistant.chunks import Chunk
+from assistant.index.chunks import Chunk
 
 
 class SourceBook:

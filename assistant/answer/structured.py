@@ -5,14 +5,16 @@ Every factual sentence cites the référentiel chunk it comes from; verbatim tex
 
 from __future__ import annotations
 
-from assistant.answer.models import Audience, Lang
+from assistant.answer.models import Audience
 from assistant.answer.phrases import FORMAT_HEAD, ITEM_KIND, KIND_WORD, attendus_intro, t
 from assistant.answer.sources import SourceBook
-from assistant.chunks import Chunk
-from assistant.courses import sheets_for
-from assistant.crosscut import CrossCut, item_texts
-from assistant.referentiel import Referentiel, fold, join
-from assistant.retrieval import HybridRetriever
+from assistant.index.chunks import Chunk
+from assistant.pack import Referentiel, join
+from assistant.pack.courses import sheets_for
+from assistant.retrieve.crosscut import CrossCut, item_texts
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.text.fold import fold
+from assistant.text.language import Lang
 
 MAX_ITEMS = 4
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.answer.models import Answer
 from assistant.evaluate.dataset import EvalQuestion, group_mean
-from assistant.referentiel import fold
+from assistant.text.fold import fold
 
 _CITE = re.compile(r"\[(\d+)\]")
 

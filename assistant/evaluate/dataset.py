@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.config import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT
 
 EVALS_DIR = PROJECT_ROOT / "evals"
 

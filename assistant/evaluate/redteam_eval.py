@@ -18,10 +18,10 @@ from langchain_core.messages import AIMessage
 
 from assistant.documents import load_document
 from assistant.evaluate.dataset import EVALS_DIR
-from assistant.guard import prompt_fragments
 from assistant.review.models import STATUS_ORDER
 from assistant.review.report_markdown import render_markdown
 from assistant.review.service import Reviewer
+from assistant.safety.guard import prompt_fragments
 
 BASE_DRAFTS = [("e2_mixte_voyage.md", "E2"), ("e4_fort_musee.md", "E4")]
 LEAK_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (r"evil\.example", r"attacker\.example", r"/work/", r"prompts/")]

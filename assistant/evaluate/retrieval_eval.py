@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.evaluate.dataset import EvalQuestion, group_mean
-from assistant.retrieval import Hit, HybridRetriever
+from assistant.retrieve.hybrid import Hit, HybridRetriever
 
 
 def grounds(hit: Hit, code: str) -> bool:

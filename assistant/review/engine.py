@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.courses import sheets_for
-from assistant.embeddings import EmbeddingChoice
-from assistant.keyword_index import KeywordIndex, tokenize
-from assistant.referentiel import Attendu, Criterion, Referentiel, fold, join
+from assistant.index.embeddings import EmbeddingChoice
+from assistant.index.keyword_index import KeywordIndex
+from assistant.pack import Attendu, Criterion, Referentiel, join
+from assistant.pack.courses import sheets_for
 from assistant.review.models import (
     STATUS_ORDER,
     AttenduResult,
@@ -27,8 +27,11 @@ from assistant.review.models import (
     Status,
 )
 from assistant.review.passages import DraftText, Passage
-from assistant.review.quotes import shorten, split_sentences, verify_quote
+from assistant.review.quotes import shorten, verify_quote
 from assistant.review.signals import WEAK_KINDS, kinds_present, specifics
+from assistant.text.fold import fold
+from assistant.text.sentences import split_sentences
+from assistant.text.tokens import tokenize
 
 CANDIDATES = 6
 REL_MET = 0.5
@@ -140,7 +143,7 @@ class ReviewEngine:
             )
             need = max(SUMMARY_CRITERIA, math.ceil(0.6 * len(self.ref.criteria_of(key))))
             fact.summary = touched >= need and len(passage.text.split()) < SUMMARY_MAX_WORDS
-        from assistant.answer.language import detect_language
+        from assistant.text.language import detect_language
 
         sample = " ".join(p.text for p in draft.passages[:20])[:4000]
         index = DraftIndex(draft, keyword, facts, foreign=detect_language(sample) == "en")

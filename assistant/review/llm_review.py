@@ -16,15 +16,15 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field
 
-from assistant.guard import guard_output
-from assistant.llm import provider_errors
-from assistant.prompts import load_prompt
-from assistant.referentiel import Criterion
+from assistant.llm.models import provider_errors
+from assistant.llm.prompts import load_prompt
+from assistant.pack import Criterion
 from assistant.review.engine import DraftIndex
-from assistant.review.injection import is_injection
 from assistant.review.models import STATUS_ORDER, CriterionVerdict, Evidence, Status
 from assistant.review.quotes import shorten, verify_quote
 from assistant.review.signals import specifics
+from assistant.safety.guard import guard_output
+from assistant.safety.injection import is_injection
 
 log = logging.getLogger(__name__)
 MAX_PASSAGES = 6

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.documents import LoadedDocument, TextUnit
-from assistant.review.injection import injection_spans
+from assistant.safety.injection import injection_spans
 
 MIN_CHARS = 160
 MAX_CHARS = 900

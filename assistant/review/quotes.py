@@ -30,13 +30,6 @@ def verify_quote(quote: str, passages: list[str]) -> int | None:
     return None
 
 
-_SENTENCES = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCES.findall(text) if len(s.strip()) >= 12]
-
-
 def shorten(sentence: str, limit: int = 320) -> str:
     """A quote no longer than ``limit``, cut at a word boundary (still a verbatim prefix)."""
     if len(sentence) <= limit:

@@ -9,13 +9,13 @@ from pathlib import Path
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document_isolated, sanitize_filename
-from assistant.embeddings import EmbeddingChoice
-from assistant.referentiel import Referentiel, join
+from assistant.index.embeddings import EmbeddingChoice
+from assistant.pack import Referentiel, join
 from assistant.review.engine import ReviewEngine
-from assistant.review.injection import injection_spans
 from assistant.review.llm_review import LLMReviewer
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
 from assistant.review.passages import build_passages
+from assistant.safety.injection import injection_spans
 
 MIN_WORDS = 40  # below: no verdicts at all
 SHORT_WORDS = 250  # below: verdicts, flagged as based on little text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.referentiel.codes import fold
+from assistant.text.fold import fold
 
 _NUM = r"\d[\d\s\u202f\u00a0.,]*"
 AMOUNT = re.compile(rf"({_NUM}\s?(€|eur\b|euros?\b|k€|m€|keur)|€\s?\d|\b\d+\s?k\s?€)", re.IGNORECASE)

@@ -15,8 +15,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from assistant.config import Settings
 from assistant.documents import LoadedDocument, LoadLimits, load_document, sanitize_filename
+from assistant.settings import Settings
 
 COURSE_EXTENSIONS = (".pdf", ".docx", ".md")
 _HEX64 = re.compile(r"[0-9a-f]{64}")

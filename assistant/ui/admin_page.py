@@ -20,8 +20,8 @@ from assistant.ui import admin_ops, components, feedback, state
 from assistant.ui.components import safe
 
 if TYPE_CHECKING:
-    from assistant.config import Settings
     from assistant.runtime import Runtime
+    from assistant.settings import Settings
 
 AUTH = "admin_authenticated"
 FAILURES = "admin_failures"
@@ -110,8 +110,8 @@ def _reindex(runtime: Runtime, *, rebuild: bool = False) -> list[Notice]:
     """Run the incremental ingestion with a progress bar (one run at a time per process)."""
     from pathlib import Path
 
-    from assistant.ingest import ingest
-    from assistant.store import IndexError_
+    from assistant.index.ingest import ingest
+    from assistant.index.store import IndexError_
 
     lock = state.ingest_lock()
     if not lock.acquire(blocking=False):
@@ -145,7 +145,7 @@ def _reindex(runtime: Runtime, *, rebuild: bool = False) -> list[Notice]:
 
 
 def _corpus_tab(config: Settings, runtime: Runtime | None) -> None:
-    from assistant.ingest import index_status
+    from assistant.index.ingest import index_status
 
     status = index_status(config)
     cols = st.columns(3)
@@ -258,7 +258,7 @@ def _documents_tab(config: Settings, runtime: Runtime | None) -> None:
 def _llm_tab(config: Settings) -> None:
     from langchain_core.messages import HumanMessage
 
-    from assistant.llm import LLMConfigError, make_chat_model, model_label, provider_errors
+    from assistant.llm.models import LLMConfigError, make_chat_model, model_label, provider_errors
 
     if not config.llm:
         st.info(

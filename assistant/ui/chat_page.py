@@ -184,7 +184,7 @@ def render() -> None:
         _render_turn(turn)
     if not question:
         return
-    from assistant.store import IndexError_
+    from assistant.index.store import IndexError_
 
     with st.chat_message("user"):
         st.markdown(components.safe(question))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-    from assistant.referentiel import Referentiel
+    from assistant.pack import Referentiel
     from assistant.review.models import CriterionVerdict, Report, ReviewWarning, SheetRef
     from assistant.review.service import Reviewer
 
@@ -77,7 +77,7 @@ def evaluation_label(ref: Referentiel, key: str) -> str:
 
 
 def evaluation_caption(ref: Referentiel, key: str) -> str:
-    from assistant.referentiel import join
+    from assistant.pack import join
 
     evaluation = ref.evaluation(key)
     title = join(evaluation.title).rstrip(" :")
@@ -189,7 +189,7 @@ def _render_summary(report: Report) -> None:
 
 
 def _sheet_body(sheet: SheetRef) -> str | None:
-    from assistant.courses import split_front_matter
+    from assistant.pack.courses import split_front_matter
 
     path = state.settings().corpus_dir / sheet.path
     if not path.is_file() or path.suffix.lower() != ".md":

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.config import Settings
+from assistant.settings import Settings
 
 Rating = Literal["up", "down"]
 FIELDS = ("timestamp", "audience", "question", "answer", "mode", "rating")

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.referentiel import fold, join, load_referentiel, normalize_code
-from assistant.referentiel.views import FORMAT_FR, PART_FR, item_markdown, item_view
+from assistant.pack import join, load_referentiel, normalize_code
+from assistant.pack.views import FORMAT_FR, PART_FR, item_markdown, item_view
+from assistant.text.fold import fold
 from assistant.ui import components, state
 from assistant.ui.components import safe
 
 if TYPE_CHECKING:
-    from assistant.referentiel import Criterion, Referentiel
+    from assistant.pack import Criterion, Referentiel
 
 KIND_FR = {
     "section": "section",
@@ -88,7 +89,7 @@ def _markdown_of(ref: Referentiel, code: str) -> str:
 
 
 def _render_sheets(code: str) -> None:
-    from assistant.courses import sheets_for, split_front_matter
+    from assistant.pack.courses import sheets_for, split_front_matter
 
     corpus = state.settings().corpus_dir
     sheets = sheets_for(code, corpus)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from assistant.config import Settings, get_settings
+from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from assistant.answer.ask import Asker
@@ -67,7 +67,7 @@ def _runtime(key: str, version: str) -> Runtime:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _asker(key: str, version: str) -> AskerBundle:
     from assistant.answer.ask import Asker
-    from assistant.llm import LLMConfigError
+    from assistant.llm.models import LLMConfigError
 
     runtime = _runtime(key, version)
     try:
@@ -78,8 +78,8 @@ def _asker(key: str, version: str) -> AskerBundle:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _reviewer(key: str) -> ReviewerBundle:
-    from assistant.llm import LLMConfigError, make_chat_model, model_label
-    from assistant.referentiel import load_referentiel
+    from assistant.llm.models import LLMConfigError, make_chat_model, model_label
+    from assistant.pack import load_referentiel
     from assistant.review.service import Reviewer
     from assistant.runtime import embedding_for
 
@@ -106,9 +106,9 @@ def _first_indexing(config: Settings) -> None:
 
     Same rule as ``build_runtime(ensure_index=True)``: index only when the store is empty.
     """
-    from assistant.ingest import ingest
+    from assistant.index.ingest import ingest
+    from assistant.index.store import VectorStore
     from assistant.runtime import embedding_for, index_version
-    from assistant.store import VectorStore
 
     if index_version(config):
         return
@@ -148,9 +148,9 @@ def _first_indexing(config: Settings) -> None:
 def runtime() -> Runtime | None:
     """The shared runtime, or None after showing why it is unavailable."""
     with st.spinner("Chargement de l'assistant…"):
-        from assistant.embeddings import EmbeddingConfigError
+        from assistant.index.embeddings import EmbeddingConfigError
+        from assistant.index.store import IndexError_
         from assistant.runtime import index_version
-        from assistant.store import IndexError_
 
     config = settings()
     try:
@@ -176,7 +176,7 @@ def asker() -> AskerBundle | None:
 def reviewer() -> ReviewerBundle | None:
     config = settings()
     with st.spinner("Chargement du moteur de vérification…"):
-        from assistant.embeddings import EmbeddingConfigError
+        from assistant.index.embeddings import EmbeddingConfigError
 
         try:
             return _reviewer(fingerprint(config))

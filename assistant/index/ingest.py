@@ -19,14 +19,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant.chunking import document_chunks, referentiel_chunks
-from assistant.chunks import Chunk, DocKind
-from assistant.config import Settings
 from assistant.documents import load_document_isolated
-from assistant.embeddings import EmbeddingChoice
-from assistant.referentiel import load_referentiel_from
-from assistant.referentiel.loader import ATTENDUS_FILE, REFERENTIEL_FILE, SOURCE_FILE
-from assistant.store import VectorStore
+from assistant.index.chunking import document_chunks, referentiel_chunks
+from assistant.index.chunks import Chunk, DocKind
+from assistant.index.embeddings import EmbeddingChoice
+from assistant.index.store import VectorStore
+from assistant.pack import load_referentiel_from
+from assistant.pack.loader import ATTENDUS_FILE, REFERENTIEL_FILE, SOURCE_FILE
+from assistant.settings import Settings
 
 MANIFEST_VERSION = 1
 # Bump when chunking changes: the version is part of every file's hash, so a new chunker
@@ -133,7 +133,7 @@ def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings,
     if doc.doc_type == "pdf" and not doc.metadata:
         md = path.parent.parent / f"{path.stem}.md"  # cours/pdf/x.pdf -> cours/x.md front matter
         if md.is_file():
-            from assistant.courses import split_front_matter
+            from assistant.pack.courses import split_front_matter
 
             meta, _ = split_front_matter(md.read_text(encoding="utf-8"))
             doc = doc.model_copy(update={"metadata": meta})
@@ -174,7 +174,7 @@ def ingest(
     manifest = Manifest.load(mpath)
     if rebuild or (manifest.model_id and manifest.model_id != embedding.model_id):
         if not rebuild:
-            from assistant.store import IndexModelMismatch
+            from assistant.index.store import IndexModelMismatch
 
             raise IndexModelMismatch(
                 f"L'index a été construit avec « {manifest.model_id} » mais le modèle configuré est "
@@ -255,7 +255,7 @@ def ingest(
 
 def _reset_local(settings: Settings, embedding: EmbeddingChoice) -> None:
     """Drop the collection (works for both a local store and a server)."""
-    from assistant.store import make_client
+    from assistant.index.store import make_client
 
     client = make_client(settings)
     with contextlib.suppress(Exception):  # an absent collection is fine

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.chunks import Chunk
-from assistant.crosscut import crosscut
-from assistant.keyword_index import KeywordIndex
-from assistant.referentiel import Referentiel, find_codes
-from assistant.store import VectorStore
+from assistant.index.chunks import Chunk
+from assistant.index.keyword_index import KeywordIndex
+from assistant.index.store import VectorStore
+from assistant.pack import Referentiel, find_codes
+from assistant.retrieve.crosscut import crosscut
 
 RRF_K = 60
 POOL = 40

@@ -1,8 +1,8 @@
 """The référentiel as verified data: models, loader, code parsing."""
 
-from assistant.referentiel.codes import find_codes, fold, normalize_code
-from assistant.referentiel.loader import load_referentiel, load_referentiel_from, source_text
-from assistant.referentiel.models import (
+from assistant.pack.codes import find_codes, normalize_code
+from assistant.pack.loader import load_referentiel, load_referentiel_from, source_text
+from assistant.pack.referentiel import (
     Activity,
     Attendu,
     Bloc,
@@ -27,7 +27,6 @@ __all__ = [
     "Referentiel",
     "Section",
     "find_codes",
-    "fold",
     "fragments",
     "join",
     "load_referentiel",

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.config import Settings
+from assistant.settings import Settings
 
 PROVIDERS = ("ollama", "openai", "mistralai")
 

@@ -8,7 +8,8 @@ users write ``cr 7``, ``E5 option 2`` or ``bloc 5 opt. 3``. Everything goes thro
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from assistant.text.fold import fold
 
 # Bloc 5 option codes: CRa-b / CSa-b / ASa-b with a = option (1..3), b = rank (1..6).
 _OPTION_MAX_RANK = {1: 6, 2: 5, 3: 5}
@@ -28,12 +29,6 @@ _BLOC_RE = re.compile(r"\bbloc\s*(?P<n>[1-5])(?:\s*[,(]?\s*(?:option|opt\.?)\s*(
 _E5_OPTION_RE = re.compile(r"\b(?:E\s?5\s*[-–]?\s*(?:option|opt\.?)\s*(?P<o>[1-3])|E5-opt(?P<o2>[1-3]))", re.IGNORECASE)
 _OPTION_ALONE_RE = re.compile(r"\boption\s*(?P<o>[1-3])\b", re.IGNORECASE)
 _SPECIAL_RE = re.compile(r"\bL\.?\s?6113-1\b", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents (for matching, never for display)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def _is_option_code(prefix: str, a: int, b: int) -> bool:

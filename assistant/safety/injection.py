@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.referentiel.codes import fold
+from assistant.text.fold import fold
 
 _PATTERNS = [
     # "ignore previous instructions" and its French forms

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import yaml
 
-from assistant.config import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
 # The fixed sentence an LLM must return when the sources do not hold the answer (tests check it).

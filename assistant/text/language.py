@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from assistant.answer.models import Lang
+Lang = Literal["fr", "en"]
 
 _EN = set(
     [

@@ -6,10 +6,11 @@ import hashlib
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.chunks import Chunk, DocKind
 from assistant.documents import LoadedDocument, TextUnit
-from assistant.referentiel import Referentiel, find_codes, join
-from assistant.referentiel.loader import REFERENTIEL_FILE
+from assistant.index.chunks import Chunk, DocKind
+from assistant.pack import Referentiel, find_codes, join
+from assistant.pack.loader import REFERENTIEL_FILE
+from assistant.safety.injection import injection_spans
 
 CHUNK_CHARS = 1000
 OVERLAP_CHARS = 150
@@ -95,8 +96,6 @@ def _sections(doc: LoadedDocument) -> list[tuple[str, int | None, list[TextUnit]
 
 def scrub_instructions(text: str) -> tuple[str, list[str]]:
     """Remove sentences that address the assistant (document text is data, never instructions)."""
-    from assistant.review.injection import injection_spans
-
     spans = injection_spans(text)
     for span in spans:
         text = text.replace(span, " ")

@@ -12,12 +12,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import Stemmer
-
-from assistant.referentiel import Referentiel, find_codes, fold, join
-from assistant.referentiel.models import ItemKind
-
-_STEM = Stemmer.Stemmer("french")
+from assistant.pack import Referentiel, find_codes, join
+from assistant.pack.referentiel import ItemKind
+from assistant.text.fold import fold
+from assistant.text.tokens import stem, words
 
 KIND_WORDS: dict[ItemKind, tuple[str, ...]] = {
     "criterion": ("critere", "criteres", "criteria", "criterion", "criterions"),
@@ -235,14 +233,6 @@ class CrossCut:
     format_query: str | None = None
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold(text).replace("’", "'"))
-
-
-def _stem(word: str) -> str:
-    return str(_STEM.stemWord(word))
-
-
 def item_texts(ref: Referentiel) -> dict[str, tuple[ItemKind, str]]:
     """Every item's searchable verbatim text (criteria include their attached sentences)."""
     out: dict[str, tuple[ItemKind, str]] = {}
@@ -273,13 +263,13 @@ def detect(question: str) -> tuple[list[ItemKind], list[str]] | None:
     if find_codes(question):
         return None
     folded = re.sub(r"criteres?\s+d['’ ]?\s*evaluations?", "criteres", fold(question))
-    words = [w for w in _words(folded) if not re.search(r"-(t-)?(il|elle|ils|elles|on)$", w)]
-    kinds = [kind for kind, forms in KIND_WORDS.items() if any(w in forms for w in words)]
-    has_marker = any(w in LIST_MARKERS for w in words)
-    where_in_ref = ("ou" in words or "where" in words) and ("referentiel" in words or "mention" in words)
+    toks = [w for w in words(folded) if not re.search(r"-(t-)?(il|elle|ils|elles|on)$", w)]
+    kinds = [kind for kind, forms in KIND_WORDS.items() if any(w in forms for w in toks)]
+    has_marker = any(w in LIST_MARKERS for w in toks)
+    where_in_ref = ("ou" in toks or "where" in toks) and ("referentiel" in toks or "mention" in toks)
     if not (kinds and has_marker) and not where_in_ref:
         return None
-    concepts = [EN_FR.get(w, w) for w in words if w not in FRAME_WORDS and len(w) > 2 and not w.isdigit()]
+    concepts = [EN_FR.get(w, w) for w in toks if w not in FRAME_WORDS and len(w) > 2 and not w.isdigit()]
     if not concepts and not kinds:
         return None
     return (kinds or ALL_KINDS), list(dict.fromkeys(concepts))
@@ -315,11 +305,11 @@ def crosscut(ref: Referentiel, question: str) -> CrossCut | None:
             result.format_query, result.matches = fmt
             return result
     texts = item_texts(ref)
-    item_stems = {code: {_stem(w) for w in _words(text)} for code, (_, text) in texts.items()}
+    item_stems = {code: {stem(w) for w in words(text)} for code, (_, text) in texts.items()}
     folded = {code: fold(text) for code, (_, text) in texts.items()}
 
     def has(code: str, concept: str) -> bool:
-        return _stem(concept) in item_stems[code] or any(f in folded[code] for f in SYNONYMS.get(concept, ()))
+        return stem(concept) in item_stems[code] or any(f in folded[code] for f in SYNONYMS.get(concept, ()))
 
     # Rarer concepts name the topic ("handicap"); frequent ones ("projet") frame it: weight by IDF.
     n = len(texts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from assistant.referentiel.models import Referentiel, join
+from assistant.pack.referentiel import Referentiel, join
 
 FORMAT_FR = {"written": "écrit", "oral": "oral"}
 PART_FR = {"individual": "individuelle", "group": "en groupe"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.referentiel.codes import fold
+from assistant.text.fold import fold
 
 SCHOOL_FILE = "ecole.yaml"
 

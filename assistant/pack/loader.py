@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.referentiel.models import Attendu, Referentiel
+from assistant.pack.referentiel import Attendu, Referentiel
 
 REFERENTIEL_FILE = "referentiel/referentiel.yaml"
 ATTENDUS_FILE = "referentiel/attendus.yaml"
@@ -53,7 +53,7 @@ def _cached(corpus_dir: str) -> Referentiel:
 def load_referentiel(corpus_dir: Path | None = None) -> Referentiel:
     """The référentiel of ``corpus_dir`` (default: the configured corpus), cached."""
     if corpus_dir is None:
-        from assistant.config import get_settings
+        from assistant.settings import get_settings
 
         corpus_dir = get_settings().corpus_dir
     return _cached(str(corpus_dir.resolve()))

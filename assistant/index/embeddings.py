@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.referentiel.codes import fold
+from assistant.text.fold import fold
 
 
 class EmbeddingConfigError(ValueError):

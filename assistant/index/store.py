@@ -21,9 +21,9 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
 from langchain_chroma import Chroma
 
-from assistant.chunks import Chunk
-from assistant.config import Settings
-from assistant.embeddings import EmbeddingChoice
+from assistant.index.chunks import Chunk
+from assistant.index.embeddings import EmbeddingChoice
+from assistant.settings import Settings
 
 MODEL_KEY = "jb_embedding_model"
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.prompts import PROMPTS_DIR
+from assistant.llm.prompts import PROMPTS_DIR
 
 _PATH = re.compile(r"(?:(?<![\w.])/(?:work|home|root|etc|usr|var|tmp|opt|srv)/[^\s)\]]*|[A-Za-z]:\\\\[^\s]+)")
 _URL = re.compile(r"(?:https?|ftp)://[^\s)\]>\"']+|\bwww\.[^\s)\]>\"']+", re.IGNORECASE)

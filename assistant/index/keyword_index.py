@@ -1,4 +1,4 @@
-"""French BM25 (bm25s + Snowball): lowercase, accents folded, French stop words, codes kept whole."""
+"""French BM25 over chunk texts (bm25s), with the tokens of :mod:`assistant.text.tokens`."""
 
 from __future__ import annotations
 
@@ -6,29 +6,8 @@ from collections.abc import Sequence
 
 import bm25s
 import numpy as np
-import Stemmer
 
-from assistant.referentiel.codes import fold
-
-# Keeps "cr1-2", "cs2-4", "e5-opt2" as single tokens; drops 1-char tokens except digits in codes.
-TOKEN_PATTERN = r"(?u)\b\w+(?:[-./]\w+)+\b|\b\w\w+\b"
-_STEMMER = Stemmer.Stemmer("french")
-
-
-def _prepare(texts: Sequence[str]) -> list[str]:
-    return [fold(t) for t in texts]
-
-
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    tokens = bm25s.tokenize(
-        _prepare(texts),
-        token_pattern=TOKEN_PATTERN,
-        stopwords="fr",
-        stemmer=_STEMMER,
-        show_progress=False,
-        return_ids=False,
-    )
-    return [list(t) for t in tokens]
+from assistant.text.tokens import bm25_tokens, tokenize
 
 
 class KeywordIndex:
@@ -38,10 +17,7 @@ class KeywordIndex:
         self.ids = list(ids)
         self._bm25 = bm25s.BM25()
         if self.ids:
-            corpus_tokens = bm25s.tokenize(
-                _prepare(texts), token_pattern=TOKEN_PATTERN, stopwords="fr", stemmer=_STEMMER, show_progress=False
-            )
-            self._bm25.index(corpus_tokens, show_progress=False)
+            self._bm25.index(bm25_tokens(texts, return_ids=True), show_progress=False)
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first; only positive scores."""
