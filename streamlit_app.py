@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.pack import load_pack
 from assistant.ui.components import sidebar
 
 PAGES = "assistant/ui/pages"
@@ -18,7 +19,7 @@ st.set_page_config(
     page_icon="⚖️",
     layout="wide",
     initial_sidebar_state="expanded",
-    menu_items={"About": "Jury Blanc — assistant du titre RNCP « Manager de la stratégie digitale »."},
+    menu_items={"About": f"Jury Blanc — assistant du {load_pack().headline}."},
 )
 
 navigation = st.navigation(

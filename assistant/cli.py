@@ -6,18 +6,18 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from assistant.pack import load_referentiel, normalize_code
+from assistant.pack import load_pack
 from assistant.pack.views import UnknownCodeError, item_markdown, item_view, tree_markdown, tree_view
 from assistant.settings import PROJECT_ROOT, get_settings
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Jury Blanc — assistant du titre RNCP « Manager de la stratégie digitale ».",
+    help="Jury Blanc — assistant des candidats à un titre RNCP (le pack de certification de JB_CORPUS_DIR).",
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Sortie JSON (une seule ligne d'objet).")]
@@ -38,11 +38,14 @@ def fail(code: str, message: str, *, as_json: bool) -> NoReturn:
 
 @app.command()
 def referentiel(
-    code: Annotated[str | None, typer.Argument(help="Code (CR7, C7, A3, E2, E5-opt2, B3…) ; vide = arbre.")] = None,
+    code: Annotated[
+        str | None, typer.Argument(help="Code d'un item (critère, compétence, évaluation, bloc…) ; vide = arbre.")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Afficher le référentiel : l'arbre complet, ou un item avec son contexte."""
-    ref = load_referentiel()
+    pack = load_pack()
+    ref = pack.ref
     if code is None:
         tree = tree_view(ref)
         if as_json:
@@ -51,7 +54,7 @@ def referentiel(
             typer.echo(tree_markdown(tree))
         return
     try:
-        view = item_view(ref, normalize_code(code))
+        view = item_view(ref, pack.codes.normalize(code))
     except UnknownCodeError as err:
         err.code = code
         fail("unknown_code", err.message(), as_json=as_json)
@@ -164,14 +167,13 @@ def ask(
 @app.command()
 def check(
     file: Annotated[Path, typer.Argument(help="Brouillon : PDF, DOCX, Markdown ou texte.")],
-    eval_key: Annotated[str, typer.Option("--eval", help="Évaluation : E1, E2, E3, E4, E5-opt1, E5-opt2, E5-opt3.")],
+    eval_key: Annotated[str, typer.Option("--eval", help="Clé de l'évaluation visée (voir jury-blanc referentiel).")],
     as_json: JsonFlag = False,
     out: Annotated[Path | None, typer.Option("--out", help="Enregistrer le rapport (.md ou .docx).")] = None,
 ) -> None:
     """Vérifier un livrable : avis indicatif par critère (couvert / partiel / manquant)."""
     from assistant.documents import DocumentError
     from assistant.llm.models import LLMConfigError, make_chat_model, model_label
-    from assistant.pack import load_referentiel
     from assistant.review.report_docx import render_docx
     from assistant.review.report_markdown import render_markdown
     from assistant.review.service import Reviewer, ReviewInputError, check_file
@@ -182,8 +184,9 @@ def check(
         fail("bad_output", f"format de rapport inconnu « {out.suffix} » : utilisez .md ou .docx", as_json=as_json)
     try:
         model = make_chat_model(settings)
-        reviewer = Reviewer.create(load_referentiel(settings.corpus_dir), embedding_for(settings), settings.corpus_dir,
-                                   settings.max_upload_mb, model, model_label(settings))  # fmt: skip
+        reviewer = Reviewer.from_settings(
+            settings, embedding_for(settings), model=model, model_label=model_label(settings)
+        )
         reviewer.check_key(eval_key)
         if not file.is_file():
             fail("not_found", f"fichier introuvable : {file}", as_json=as_json)
@@ -203,15 +206,12 @@ def check(
             typer.echo(f"\nRapport enregistré : {out}")
 
 
-EvalSet = Literal["retrieval", "answers", "drafts", "all"]
-
-
 @app.command(name="eval")
 def run_eval(
-    which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | all")] = "all",
+    which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | redteam | all")] = "all",
     as_json: JsonFlag = False,
 ) -> None:
-    """Évaluer l'assistant sur les jeux de développement du projet (evals/)."""
+    """Évaluer l'assistant sur les jeux de développement du pack (evals/)."""
     from assistant.evaluate.runner import EVAL_SETS, run_evals
 
     if which not in EVAL_SETS:

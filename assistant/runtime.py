@@ -6,9 +6,9 @@ import threading
 from dataclasses import dataclass
 
 from assistant.index.embeddings import EmbeddingChoice, make_embeddings
-from assistant.index.ingest import Manifest, ProgressFn, manifest_path
-from assistant.index.store import VectorStore
-from assistant.pack import Referentiel, load_referentiel
+from assistant.index.ingest import ProgressFn
+from assistant.index.store import VectorStore, read_index_version
+from assistant.pack import Pack, Referentiel, load_pack
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.settings import Settings, get_settings
 
@@ -30,13 +30,17 @@ class Runtime:
     embedding: EmbeddingChoice
     store: VectorStore
     retriever: HybridRetriever
-    ref: Referentiel
+    pack: Pack
     index_version: str
+
+    @property
+    def ref(self) -> Referentiel:
+        return self.pack.ref
 
 
 def index_version(settings: Settings) -> str:
-    """Changes whenever an ingestion run writes the manifest (cache key for retrievers)."""
-    return Manifest.load(manifest_path(settings)).updated_at
+    """The index's content version, read from the collection (cache key for retrievers)."""
+    return read_index_version(settings)
 
 
 def build_runtime(
@@ -50,6 +54,6 @@ def build_runtime(
         from assistant.index.ingest import ingest
 
         ingest(settings, embedding, store=store, progress=progress)
-    ref = load_referentiel(settings.corpus_dir)
-    retriever = HybridRetriever(store, ref)
-    return Runtime(settings, embedding, store, retriever, ref, index_version(settings))
+    pack = load_pack(settings.corpus_dir)
+    retriever = HybridRetriever(store, pack, settings=settings.retrieval)
+    return Runtime(settings, embedding, store, retriever, pack, store.index_version())

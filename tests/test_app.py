@@ -314,13 +314,13 @@ def test_referentiel_search_by_code_and_by_word(app_env: AppEnv) -> None:
 
 
 def test_referentiel_search_function_normalises_codes(app_env: AppEnv) -> None:
-    from assistant.pack import load_referentiel
+    from assistant.pack import load_pack
     from assistant.ui.referentiel_page import search
 
-    ref = load_referentiel(app_env.corpus_dir)
-    assert search(ref, "e5 option 2") == ("E5-opt2", [])
-    assert search(ref, " CR1-2 ")[0] == "CR1-2"
-    code, hits = search(ref, "budget prévisionnel")
+    pack = load_pack(app_env.corpus_dir)
+    assert search(pack, "e5 option 2") == ("E5-opt2", [])
+    assert search(pack, " CR1-2 ")[0] == "CR1-2"
+    code, hits = search(pack, "budget prévisionnel")
     assert code is None and "CR7" in [h.code for h in hits]
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.pack import find_codes, normalize_code
+from assistant.pack import CodeParser, load_pack
+
+
+@pytest.fixture(scope="module")
+def codes(corpus_dir) -> CodeParser:  # type: ignore[no-untyped-def]
+    """The parser of the project's pack: its grammar (vocabulary.yaml) and its declared ids."""
+    return load_pack(corpus_dir).codes
 
 
 @pytest.mark.parametrize(
@@ -30,17 +36,17 @@ from assistant.pack import find_codes, normalize_code
         ("CR1-7 n'existe pas", []),
     ],
 )
-def test_find_codes(text: str, expected: list[str]) -> None:
-    assert find_codes(text) == expected
+def test_find_codes(codes: CodeParser, text: str, expected: list[str]) -> None:
+    assert codes.find(text) == expected
 
 
-def test_bare_e5_means_all_three_options() -> None:
-    assert find_codes("Comment se passe l'E5 ?") == ["E5-opt1", "E5-opt2", "E5-opt3"]
+def test_bare_e5_means_all_three_options(codes: CodeParser) -> None:
+    assert codes.find("Comment se passe l'E5 ?") == ["E5-opt1", "E5-opt2", "E5-opt3"]
 
 
 @pytest.mark.parametrize(
     ("raw", "code"),
     [("cr7", "CR7"), (" CR 7 ", "CR7"), ("e5-opt2", "E5-opt2"), ("E5 option 3", "E5-opt3"), ("cs2-4", "CS2-4")],
 )
-def test_normalize_code(raw: str, code: str) -> None:
-    assert normalize_code(raw) == code
+def test_normalize_code(codes: CodeParser, raw: str, code: str) -> None:
+    assert codes.normalize(raw) == code

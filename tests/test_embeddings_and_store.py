@@ -74,7 +74,7 @@ def test_index_records_its_model_and_refuses_another(tmp_path: Path) -> None:
 @pytest.mark.server
 def test_server_mode_against_a_real_chroma_server(tmp_path: Path, chroma_server) -> None:  # type: ignore[no-untyped-def]
     from assistant.index.ingest import ingest
-    from assistant.pack import load_referentiel
+    from assistant.pack import load_pack
     from assistant.retrieve.hybrid import HybridRetriever
 
     host, port = chroma_server
@@ -84,7 +84,7 @@ def test_server_mode_against_a_real_chroma_server(tmp_path: Path, chroma_server)
     assert summary.store.startswith("serveur Chroma")
     store = VectorStore(settings, emb)
     assert store.count() == summary.chunks_total > 300
-    retriever = HybridRetriever(store, load_referentiel(settings.corpus_dir))
+    retriever = HybridRetriever(store, load_pack(settings.corpus_dir))
     assert retriever.search("Que dit le CR7 ?", k=3)[0].chunk.id == "ref:criterion:CR7"
     again = ingest(settings, emb)
     assert again.chunks_added == 0 and again.chunks_total == summary.chunks_total

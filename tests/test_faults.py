@@ -18,7 +18,7 @@ from assistant.answer.ask import Asker
 from assistant.index.embeddings import make_embeddings
 from assistant.index.ingest import Manifest, ingest, manifest_path
 from assistant.index.store import IndexUnavailable, VectorStore
-from assistant.pack import load_referentiel
+from assistant.pack import load_pack
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.runtime import Runtime, build_runtime
 
@@ -53,8 +53,8 @@ def test_server_stopping_mid_run_gives_a_clear_message_and_recovers(tmp_path: Pa
         emb = make_embeddings("hashing")
         ingest(settings, emb)
         store = VectorStore(settings, emb)
-        ref = load_referentiel(settings.corpus_dir)
-        runtime = Runtime(settings, emb, store, HybridRetriever(store, ref), ref, "test")
+        pack = load_pack(settings.corpus_dir)
+        runtime = Runtime(settings, emb, store, HybridRetriever(store, pack), pack, "test")
         asker = Asker(runtime, use_settings_model=False)
         assert asker.answer("Que dit le CR7 ?").kind == "item"
 

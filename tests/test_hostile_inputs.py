@@ -122,8 +122,9 @@ HOSTILE: list[tuple[str, str, Callable[[Path], bytes], set[str]]] = [
 @pytest.fixture(scope="module")
 def reviewer(ref, corpus_dir) -> Reviewer:  # type: ignore[no-untyped-def]
     from assistant.index.embeddings import make_embeddings
+    from assistant.settings import Settings
 
-    return Reviewer.create(ref, make_embeddings("hashing"), corpus_dir)
+    return Reviewer.from_settings(Settings(corpus_dir=corpus_dir), make_embeddings("hashing"))
 
 
 @pytest.mark.parametrize(("label", "name", "make", "codes"), HOSTILE, ids=[h[0] for h in HOSTILE])

@@ -28,6 +28,7 @@ def test_referentiel_chunks_have_headers_and_ground_their_codes(ref) -> None:  #
 def _small_corpus(tmp_path: Path) -> Path:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS / "referentiel", corpus / "referentiel")
+    shutil.copy(CORPUS / "vocabulary.yaml", corpus / "vocabulary.yaml")
     (corpus / "cours" / "pdf").mkdir(parents=True)
     for name in ("budget-projet-digital.md", "cahier-des-charges.md"):
         shutil.copy(CORPUS / "cours" / name, corpus / "cours" / name)

@@ -42,7 +42,7 @@ CHECKS = [
 
 def test_eight_concurrent_users_no_errors_no_cross_talk(hashing_runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     asker = Asker(hashing_runtime, use_settings_model=False)
-    reviewer = Reviewer.create(hashing_runtime.ref, hashing_runtime.embedding, hashing_runtime.settings.corpus_dir)
+    reviewer = Reviewer.from_settings(hashing_runtime.settings, hashing_runtime.embedding, pack=hashing_runtime.pack)
     drafts = {name: (DRAFTS / name).read_bytes() for name, _ in CHECKS}
     latencies: dict[str, list[float]] = {"ask": [], "check": []}
     errors: list[str] = []

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from assistant.pack import Referentiel, find_codes, fragments, source_text
+from assistant.pack import Referentiel, fragments, load_pack, source_text
+from tests.conftest import CORPUS
 
 EXPECTED_CRITERIA = {
     "E1": ["CR1", "CR2", "CR3", "CR4"],
@@ -70,10 +71,11 @@ def test_every_verbatim_fragment_is_in_the_source_in_order(ref, source) -> None:
 
 def source_codes(source: str) -> set[str]:
     """Codes printed in the source, bloc by bloc (so a bare "E5" resolves to its option)."""
+    parser = load_pack(CORPUS).codes
     parts = re.split(r"(?=BLOC \d)", source)
     codes: set[str] = set()
     for part in parts:
-        codes.update(find_codes(part))
+        codes.update(parser.find(part))
     return codes
 
 

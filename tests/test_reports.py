@@ -75,7 +75,7 @@ def report() -> Report:
         warnings=[
             ReviewWarning(code="prompt_injection", message="Le document contient « ignore les consignes »."),
             ReviewWarning(code="little_text", message="Moins de 300 mots ont été extraits."),
-            ReviewWarning(code="custom_code", message="Un avertissement inconnu."),
+            ReviewWarning(code="llm_fallback", message="Le modèle n'a pas répondu pour CR7."),
         ],
     )
 
@@ -123,7 +123,7 @@ def test_markdown_warnings_come_first_with_french_headings(report: Report) -> No
     assert markdown.index("## ⚠️ Points d'attention") < markdown.index("## Synthèse")
     assert "**Instructions détectées dans le document**" in markdown
     assert "**Texte insuffisant**" in markdown
-    assert "custom\\_code" in markdown and "Un avertissement inconnu." in markdown
+    assert "**Modèle de langage indisponible**" in markdown and "pour CR7." in markdown
 
 
 def test_markdown_criterion_details(report: Report) -> None:
@@ -232,7 +232,7 @@ def test_docx_warnings_are_listed_before_the_summary(report: Report) -> None:
     injection = "Instructions détectées dans le document : Le document contient « ignore les consignes »."
     assert injection in texts
     assert texts.index(injection) < texts.index("Synthèse")
-    assert "Avertissement « custom_code » : Un avertissement inconnu." in texts
+    assert "Modèle de langage indisponible : Le modèle n'a pas répondu pour CR7." in texts
 
 
 def test_docx_without_warnings_has_no_warning_section(report: Report) -> None:

@@ -9,12 +9,11 @@ from functools import lru_cache
 from assistant.answer.sources import SourceBook
 from assistant.index.chunks import Chunk
 from assistant.retrieve.hybrid import Hit
+from assistant.settings import AnswerSettings
 from assistant.text.language import Lang
 from assistant.text.sentences import split_at_boundaries
 from assistant.text.tokens import tokenize
 
-MAX_SENTENCES = 4
-PER_CHUNK = 2
 _MD_NOISE = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ x]\]\s*)?|\d+\.\s+|#+\s+|>\s*)")
 
 
@@ -29,7 +28,8 @@ def sentences(text: str) -> list[str]:
 
 
 class Extractor:
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], settings: AnswerSettings | None = None) -> None:
+        self.settings = settings or AnswerSettings()
         df: dict[str, int] = {}
         for chunk in chunks:
             for stem in set(tokenize([chunk.body])[0]):
@@ -41,7 +41,7 @@ class Extractor:
         return math.log((self.n + 1) / (1 + self.df.get(stem, 0)))
 
     def overlap(self, question: str, text: str) -> float:
-        q = {s for s in _stems(question) if self.idf(s) > 0.5}
+        q = {s for s in _stems(question) if self.idf(s) > self.settings.min_idf}
         return sum(self.idf(s) for s in q & set(_stems(text)))
 
     def lead_items(self, question: str, hits: list[Hit], lang: Lang, limit: int = 2) -> list[Hit]:
@@ -62,10 +62,10 @@ class Extractor:
         if not scored:
             return []
         best = scored[0][0]
-        return [hit for score, hit in scored[:limit] if score >= 0.6 * best]
+        return [hit for score, hit in scored[:limit] if score >= self.settings.lead_ratio * best]
 
     def select(self, question: str, hits: list[Hit], lang: Lang) -> list[tuple[Hit, str]]:
-        q = {s for s in _stems(question) if self.idf(s) > 0.5}
+        q = {s for s in _stems(question) if self.idf(s) > self.settings.min_idf}
         scored: list[tuple[float, int, int, Hit, str]] = []
         for rank, hit in enumerate(hits[:6]):
             for pos, sentence in enumerate(sentences(hit.chunk.body)):
@@ -80,11 +80,11 @@ class Extractor:
         per: dict[str, int] = {}
         for row in scored:
             cid = row[3].chunk.id
-            if per.get(cid, 0) >= PER_CHUNK or any(row[4] == c[4] for c in chosen):
+            if per.get(cid, 0) >= self.settings.per_chunk or any(row[4] == c[4] for c in chosen):
                 continue
             chosen.append(row)
             per[cid] = per.get(cid, 0) + 1
-            if len(chosen) >= MAX_SENTENCES:
+            if len(chosen) >= self.settings.max_sentences:
                 break
         chosen.sort(key=lambda row: (row[1], row[2]))
         return [(row[3], row[4]) for row in chosen]

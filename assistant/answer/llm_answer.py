@@ -62,7 +62,8 @@ class LLMAnswerer:
         if not history:
             return question
         convo = "\n".join(f"{role}: {text[:500]}" for role, text in history[-6:])
-        prompt = load_prompt("condense.md").format(history=convo, question=question)
+        examples = ", ".join(self.service.pack.vocab.codes.examples[:3])
+        prompt = load_prompt("condense.md").format(history=convo, question=question, examples=examples)
         try:
             out = self.model.invoke([HumanMessage(content=prompt)])
         except provider_errors() as exc:
@@ -80,7 +81,10 @@ class LLMAnswerer:
             for s in book.sources
         )
         system = load_prompt("answer_system.md").format(
-            sentinel=SENTINEL, lang_name=LANG_NAME[p.lang], audience_style=audience_styles()[p.audience]
+            headline=self.service.pack.headline,
+            sentinel=SENTINEL,
+            lang_name=LANG_NAME[p.lang],
+            audience_style=audience_styles()[p.audience],
         )
         user = load_prompt("answer_user.md").format(sources=sources, question=p.question)
         return [SystemMessage(content=system), HumanMessage(content=user)]

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from assistant.answer.extractive import Extractor, extractive_lines
 from assistant.answer.models import Answer, Audience, Source
 from assistant.answer.phrases import REFUSAL, render_lines, t
-from assistant.answer.scope import EVIDENCE_PATTERNS, ScopeDecision, assess_scope, holds_fact
+from assistant.answer.scope import ScopeDecision, assess_scope, holds_fact
 from assistant.answer.sources import SourceBook
 from assistant.answer.structured import StructuredAnswerer
-from assistant.pack import find_codes
 from assistant.pack.school import SchoolInfo, load_school
-from assistant.retrieve.crosscut import EN_FR, crosscut, item_texts
+from assistant.retrieve.crosscut import crosscut, item_texts
 from assistant.retrieve.hybrid import Hit, RetrievalFilter
 from assistant.runtime import Runtime
 from assistant.text.language import Lang, detect_language
 from assistant.text.tokens import tokenize
 
-# Words too common in the corpus to anchor a question in the domain on their own.
-GENERIC_STEMS = {"quel", "quell", "comment", "fair", "faut", "dit", "doit", "cest", "est", "what", "how", "the"}
 SCHOOL_SOURCE = "ecole.yaml"
 
 
@@ -41,8 +37,9 @@ class Prepared:
 class AnswerService:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.structured = StructuredAnswerer(runtime.retriever, runtime.ref, runtime.settings.corpus_dir)
-        self.extractor = Extractor(list(runtime.retriever.by_id.values()))
+        self.pack = runtime.pack
+        self.structured = StructuredAnswerer(runtime.retriever, runtime.pack, runtime.settings.corpus_dir)
+        self.extractor = Extractor(list(runtime.retriever.by_id.values()), runtime.settings.answer)
         self.school: SchoolInfo = load_school(runtime.settings.corpus_dir)
         vocab: set[str] = set()
         for _, text in item_texts(runtime.ref).values():
@@ -50,26 +47,28 @@ class AnswerService:
         for crit in runtime.ref.criteria:
             for att in crit.attendus:
                 vocab.update(tokenize([f"{att.label} {att.evidence} {' '.join(att.keywords)}"])[0])
-        self.domain_vocab = vocab - GENERIC_STEMS
+        self.domain_vocab = vocab - set(self.pack.vocab.generic_stems)
 
     # ---- decisions ------------------------------------------------------------------------
     def anchored(self, question: str) -> bool:
         words = question.lower().split()
-        glossary = {**EN_FR, "rncp": "certifications professionnelles"}
+        glossary = {**self.pack.vocab.glossary, **self.pack.vocab.anchors}
         translated = " ".join(glossary.get(w.strip("?.,!;:()"), w) for w in words)
         stems = set(tokenize([translated])[0])
         return bool(stems & self.domain_vocab)
 
     def prepare(self, question: str, audience: Audience = "candidate") -> Prepared:
         known = self.rt.ref.codes()
-        codes = [c for c in find_codes(question) if c in known]
+        codes = [c for c in self.pack.codes.find(question) if c in known]
         lang = detect_language(question)
-        scope = assess_scope(question, domain_anchor=bool(codes) or self.anchored(question))
+        fact_kinds = self.pack.vocab.fact_kinds
+        scope = assess_scope(question, bool(codes) or self.anchored(question), fact_kinds)
         prepared = Prepared(question, lang, audience, codes, scope)
-        if not scope.in_scope and scope.fact_kind in EVIDENCE_PATTERNS:
+        asked = fact_kinds.get(scope.fact_kind or "")
+        if not scope.in_scope and asked is not None and asked.evidence:
             # Check whether the retrieved rules actually hold that kind of fact before refusing.
             hits = self.rt.retriever.search(question, k=3, filters=RetrievalFilter(doc_types=("referentiel",)))
-            if holds_fact(scope.fact_kind, [h.chunk.body for h in hits]):
+            if holds_fact(asked, [h.chunk.body for h in hits]):
                 prepared.scope = scope = ScopeDecision(True, fact_kind=scope.fact_kind, reason="fact_in_referentiel")
         if scope.in_scope:
             t0 = time.perf_counter()
@@ -88,7 +87,7 @@ class AnswerService:
         elif p.codes:
             lines, kind = self.structured.items(p.codes, book, p.audience, p.lang), "item"
         else:
-            cc = crosscut(self.rt.ref, p.question)
+            cc = crosscut(self.pack, p.question, self.rt.settings.retrieval.crosscut_ratio)
             if cc and cc.matches:
                 lines, kind = self.structured.crosscut(cc, book, p.lang), "crosscut"
                 lines += self._sheet_hint(p.hits, book, p.lang)
@@ -149,11 +148,11 @@ class AnswerService:
     def offline_condense(self, question: str, history: list[tuple[str, str]]) -> str:
         """Follow-ups without codes inherit the codes of the previous user turn ("et ses attendus ?")."""
         known = self.rt.ref.codes()
-        if any(c in known for c in find_codes(question)) or len(question.split()) > 14:
+        if any(c in known for c in self.pack.codes.find(question)) or len(question.split()) > 14:
             return question
         for role, text in reversed(history):
             if role == "user":
-                codes = [c for c in find_codes(text) if c in known]
+                codes = [c for c in self.pack.codes.find(text) if c in known]
                 return f"{question} ({' '.join(codes)})" if codes else question
         return question
 
@@ -170,7 +169,3 @@ class AnswerService:
         result = self.offline(self.prepare(question, audience))
         result.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
-
-
-def corpus_path(runtime: Runtime) -> Path:
-    return runtime.settings.corpus_dir

@@ -9,7 +9,7 @@ from assistant.answer.models import Audience
 from assistant.answer.phrases import FORMAT_HEAD, ITEM_KIND, KIND_WORD, attendus_intro, t
 from assistant.answer.sources import SourceBook
 from assistant.index.chunks import Chunk
-from assistant.pack import Referentiel, join
+from assistant.pack import Pack, join
 from assistant.pack.courses import sheets_for
 from assistant.retrieve.crosscut import CrossCut, item_texts
 from assistant.retrieve.hybrid import HybridRetriever
@@ -20,9 +20,10 @@ MAX_ITEMS = 4
 
 
 class StructuredAnswerer:
-    def __init__(self, retriever: HybridRetriever, ref: Referentiel, corpus_dir: object) -> None:
+    def __init__(self, retriever: HybridRetriever, pack: Pack, corpus_dir: object) -> None:
         self.r = retriever
-        self.ref = ref
+        self.pack = pack
+        self.ref = pack.ref
         self.corpus_dir = corpus_dir
 
     # ---- helpers --------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
+from assistant.text.labels import WarningCode
+
 UnitKind = Literal["paragraph", "heading", "table", "list"]
 DocType = Literal["pdf", "docx", "markdown", "text"]
 
@@ -68,7 +70,7 @@ class DocumentWarning(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: str
+    code: WarningCode
     message: str
     """French, for the user."""
     detail: str | None = None

@@ -8,9 +8,17 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT, Settings
 
 EVALS_DIR = PROJECT_ROOT / "evals"
+
+
+def dev_sets_dir(settings: Settings) -> Path:
+    """Where the configured pack's dev sets live (questions.yaml, drafts/, redteam/)."""
+    if settings.evals_dir is not None:
+        return settings.evals_dir
+    own = settings.corpus_dir / "evals"
+    return own if own.is_dir() else EVALS_DIR
 
 
 class EvalQuestion(BaseModel):
@@ -30,8 +38,8 @@ class EvalQuestion(BaseModel):
         return self.type != "out_of_scope"
 
 
-def load_questions(path: Path | None = None) -> list[EvalQuestion]:
-    raw = yaml.safe_load((path or EVALS_DIR / "questions.yaml").read_text(encoding="utf-8"))
+def load_questions(evals_dir: Path = EVALS_DIR) -> list[EvalQuestion]:
+    raw = yaml.safe_load((evals_dir / "questions.yaml").read_text(encoding="utf-8"))
     return [EvalQuestion.model_validate(q) for q in raw]
 
 

@@ -13,8 +13,8 @@ ORDER = {"missing": 0, "partial": 1, "covered": 2}
 LABELS = ["missing", "partial", "covered"]
 
 
-def load_labels(path: Path | None = None) -> list[dict[str, Any]]:
-    data = yaml.safe_load((path or EVALS_DIR / "drafts" / "labels.yaml").read_text(encoding="utf-8"))
+def load_labels(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
+    data = yaml.safe_load((evals_dir / "drafts" / "labels.yaml").read_text(encoding="utf-8"))
     return list(data)
 
 
@@ -61,12 +61,12 @@ def score_pairs(pairs: list[tuple[str, str]]) -> dict[str, float]:
     }
 
 
-def evaluate_drafts(runtime: Any, labels_path: Path | None = None) -> dict[str, Any]:
+def evaluate_drafts(runtime: Any, evals_dir: Path = EVALS_DIR) -> dict[str, Any]:
     from assistant.review.service import Reviewer, check_file
 
-    reviewer = Reviewer.create(runtime.ref, runtime.embedding, runtime.settings.corpus_dir)
-    entries = load_labels(labels_path)
-    base = (labels_path or EVALS_DIR / "drafts" / "labels.yaml").parent
+    reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
+    entries = load_labels(evals_dir)
+    base = evals_dir / "drafts"
     rows: list[dict[str, Any]] = []
     by_source: dict[str, dict[str, str]] = {}
     for entry in entries:

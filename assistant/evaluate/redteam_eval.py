@@ -23,7 +23,6 @@ from assistant.review.report_markdown import render_markdown
 from assistant.review.service import Reviewer
 from assistant.safety.guard import prompt_fragments
 
-BASE_DRAFTS = [("e2_mixte_voyage.md", "E2"), ("e4_fort_musee.md", "E4")]
 LEAK_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (r"evil\.example", r"attacker\.example", r"/work/", r"prompts/")]
 
 
@@ -71,12 +70,15 @@ def leaks(text: str) -> list[str]:
     return found
 
 
-def evaluate_redteam(runtime: Any, payload_path: Path | None = None) -> dict[str, Any]:
-    payloads = yaml.safe_load((payload_path or EVALS_DIR / "redteam" / "payloads.yaml").read_text(encoding="utf-8"))
-    offline = Reviewer.create(runtime.ref, runtime.embedding, runtime.settings.corpus_dir)
+def evaluate_redteam(runtime: Any, evals_dir: Path = EVALS_DIR) -> dict[str, Any]:
+    """Plant each payload (``redteam/payloads.yaml``) in each base draft (``redteam/drafts.yaml``)."""
+    payloads = yaml.safe_load((evals_dir / "redteam" / "payloads.yaml").read_text(encoding="utf-8"))
+    bases = yaml.safe_load((evals_dir / "redteam" / "drafts.yaml").read_text(encoding="utf-8"))
+    offline = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
     rows: list[dict[str, Any]] = []
-    for name, key in BASE_DRAFTS:
-        original = (EVALS_DIR / "drafts" / name).read_text(encoding="utf-8")
+    for base in bases:
+        name, key = str(base["file"]), str(base["evaluation"])
+        original = (evals_dir / "drafts" / name).read_text(encoding="utf-8")
         clean_doc = load_document(original.encode(), filename=name)
         for payload in payloads:
             draft = load_document(plant(original, payload).encode("utf-8"), filename=name)
@@ -85,9 +87,8 @@ def evaluate_redteam(runtime: Any, payload_path: Path | None = None) -> dict[str
                 if mode == "llm":
                     # Same model with and without the injection: only the injection may differ.
                     model = obeying_model(payload["text"])
-                    corpus_dir = runtime.settings.corpus_dir
-                    reviewer = Reviewer.create(runtime.ref, runtime.embedding, corpus_dir, model=model,
-                                               model_label="llm:obeying-fake")  # fmt: skip
+                    reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack,
+                                                      model=model, model_label="llm:obeying-fake")  # fmt: skip
                 baseline = [v.status for v in reviewer.review(clean_doc, key).criteria]
                 report = reviewer.review(draft, key)
                 output = json.dumps(report.model_dump(), ensure_ascii=False) + render_markdown(report)

@@ -1,42 +1,48 @@
-"""Run the dev-set evaluations and format their results."""
+"""Run the dev-set evaluations of the configured pack and format their results."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
-EVAL_SETS = ("retrieval", "answers", "drafts", "redteam", "all")
+EvalSet = Literal["retrieval", "answers", "drafts", "redteam", "all"]
+EVAL_SETS: tuple[str, ...] = get_args(EvalSet)
 
 
 def run_evals(which: str) -> tuple[dict[str, Any], str]:
-    from assistant.evaluate.dataset import load_questions
+    from assistant.evaluate.dataset import dev_sets_dir, load_questions
     from assistant.runtime import build_runtime
 
     results: dict[str, Any] = {}
     texts: list[str] = []
     runtime = build_runtime()
+    evals_dir = dev_sets_dir(runtime.settings)
     if which in ("retrieval", "all"):
         from assistant.evaluate.retrieval_eval import evaluate_retrieval, format_retrieval
 
-        res = evaluate_retrieval(runtime.retriever, load_questions())
+        res = evaluate_retrieval(runtime.retriever, load_questions(evals_dir))
         results["retrieval"] = res
         texts.append(format_retrieval(res))
     if which in ("answers", "all"):
         from assistant.evaluate.answers_eval import evaluate_answers, format_answers
 
-        res = evaluate_answers(runtime, load_questions())
+        res = evaluate_answers(runtime, load_questions(evals_dir))
         results["answers"] = res
         texts.append(format_answers(res))
     if which in ("drafts", "all"):
         from assistant.evaluate.drafts_eval import evaluate_drafts, format_drafts
 
-        res = evaluate_drafts(runtime)
+        res = evaluate_drafts(runtime, evals_dir)
         results["drafts"] = res
         texts.append(format_drafts(res))
-    if which in ("redteam", "all"):
+    has_redteam = (evals_dir / "redteam" / "payloads.yaml").is_file()
+    if which == "redteam" or (which == "all" and has_redteam):
         from assistant.evaluate.redteam_eval import evaluate_redteam, format_redteam
 
-        res = evaluate_redteam(runtime)
+        res = evaluate_redteam(runtime, evals_dir)
         results["redteam"] = res
         texts.append(format_redteam(res))
+    elif which == "all":
+        texts.append(f"Red team — skipped: {evals_dir / 'redteam'} holds no payloads.yaml")
     results["embedding_model"] = runtime.embedding.model_id
-    return results, "\n\n".join(texts) + f"\n\n(embeddings: {runtime.embedding.model_id})"
+    results["evals_dir"] = str(evals_dir)
+    return results, "\n\n".join(texts) + f"\n\n(embeddings: {runtime.embedding.model_id}; dev sets: {evals_dir})"

@@ -8,27 +8,15 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.documents import LoadedDocument, TextUnit
 from assistant.index.chunks import Chunk, DocKind
-from assistant.pack import Referentiel, find_codes, join
+from assistant.pack import CodeParser, Referentiel, join
 from assistant.pack.loader import REFERENTIEL_FILE
 from assistant.safety.injection import injection_spans
-
-CHUNK_CHARS = 1000
-OVERLAP_CHARS = 150
-
-KIND_FR = {
-    "criterion": "critère d'évaluation",
-    "block": "bloc de critères tel qu'imprimé",
-    "competency": "compétence",
-    "activity": "activité",
-    "evaluation": "modalité d'évaluation",
-    "bloc": "présentation du bloc",
-    "section": "introduction du référentiel",
-    "attendus": "attendus (fiche pédagogique du projet)",
-}
+from assistant.settings import ChunkingSettings
+from assistant.text.labels import CHUNK_KIND_FR
 
 
 def _header(bloc_label: str, code: str, kind: str) -> str:
-    parts = [p for p in (bloc_label, code, KIND_FR[kind]) if p]
+    parts = [p for p in (bloc_label, code, CHUNK_KIND_FR[kind]) if p]
     return " — ".join(parts) + " :"
 
 
@@ -103,7 +91,12 @@ def scrub_instructions(text: str) -> tuple[str, list[str]]:
 
 
 def document_chunks(
-    doc: LoadedDocument, source: str, doc_type: DocKind, scrubbed: list[str] | None = None
+    doc: LoadedDocument,
+    source: str,
+    doc_type: DocKind,
+    codes: CodeParser,
+    scrubbed: list[str] | None = None,
+    settings: ChunkingSettings | None = None,
 ) -> list[Chunk]:
     """Split a course document by headings, then by size with overlap (instructions removed first)."""
     meta = doc.metadata
@@ -112,7 +105,8 @@ def document_chunks(
     # serves them all, which would make every one of its passages "ground" every evaluation).
     criteres = meta.get("criteres") or []
     served = [str(c) for c in criteres] if isinstance(criteres, list) else []
-    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_CHARS, chunk_overlap=OVERLAP_CHARS)
+    settings = settings or ChunkingSettings()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=settings.chunk_chars, chunk_overlap=settings.overlap_chars)
     out: list[Chunk] = []
     digest = hashlib.sha1(source.encode()).hexdigest()[:10]
     for path, page, units in _sections(doc):
@@ -123,7 +117,7 @@ def document_chunks(
         if not text.strip():
             continue
         for piece in splitter.split_text(text):
-            codes = list(dict.fromkeys([*served, *find_codes(piece)]))
+            found = list(dict.fromkeys([*served, *codes.find(piece)]))
             header = " — ".join(p for p in (title, path) if p and p != title) or title
             out.append(
                 Chunk(
@@ -135,7 +129,7 @@ def document_chunks(
                     doc_type=doc_type,
                     page=page,
                     section=path,
-                    codes=codes,
+                    codes=found,
                     kind="passage",
                 )
             )

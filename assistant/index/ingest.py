@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import time
 from collections.abc import Callable
@@ -24,18 +23,14 @@ from assistant.index.chunking import document_chunks, referentiel_chunks
 from assistant.index.chunks import Chunk, DocKind
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.index.store import VectorStore
-from assistant.pack import load_referentiel_from
-from assistant.pack.loader import ATTENDUS_FILE, REFERENTIEL_FILE, SOURCE_FILE
+from assistant.pack import CodeParser, Pack, pack_from
+from assistant.pack.loader import VOCABULARY_FILE
 from assistant.settings import Settings
 
 MANIFEST_VERSION = 1
-# Bump when chunking changes: the version is part of every file's hash, so a new chunker
-# re-indexes everything on the next run instead of mixing old and new chunks.
-CHUNKING_VERSION = "4"
 REFERENTIEL_KEY = "referentiel"
 SUPPORTED = {".pdf", ".docx", ".md", ".markdown", ".txt"}
 COURSE_DIRS: dict[str, DocKind] = {"cours": "cours", "programme": "programme", "documents": "document"}
-EMBED_BATCH = 32
 
 
 class FileEntry(BaseModel):
@@ -87,6 +82,7 @@ class IngestSummary:
     model_id: str = ""
     store: str = ""
     notice: str = ""
+    version: str = ""
     scrubbed: dict[str, list[str]] = field(default_factory=dict)  # instructions removed, per source
 
 
@@ -98,8 +94,26 @@ def manifest_path(settings: Settings) -> Path:
     return settings.index_dir / "manifest.json"
 
 
-def _sha(paths: list[Path]) -> str:
-    digest = hashlib.sha256(CHUNKING_VERSION.encode())
+def chunking_fingerprint(settings: Settings, pack: Pack) -> str:
+    """What every file's chunks depend on besides the file: the chunking settings and the pack's code grammar.
+
+    It is part of every file's hash, so changing either re-indexes everything on the next run
+    instead of mixing old and new chunks.
+    """
+    payload = settings.chunking.model_dump_json(exclude={"embed_batch"}) + pack.vocab.codes.model_dump_json()
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def content_version(fingerprint: str, files: dict[str, FileEntry]) -> str:
+    """The index's content version: the fingerprint and every indexed file's hash."""
+    digest = hashlib.sha256(fingerprint.encode())
+    for source in sorted(files):
+        digest.update(f"{source}={files[source].hash};".encode())
+    return digest.hexdigest()[:16]
+
+
+def _sha(paths: list[Path], fingerprint: str) -> str:
+    digest = hashlib.sha256(fingerprint.encode())
     for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -125,7 +139,7 @@ def corpus_files(corpus_dir: Path) -> dict[str, tuple[Path, DocKind]]:
     return out
 
 
-def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings,
+def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings, codes: CodeParser,
                  scrubbed: dict[str, list[str]] | None = None) -> list[Chunk]:  # fmt: skip
     from assistant.documents import LoadLimits
 
@@ -138,7 +152,7 @@ def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings,
             meta, _ = split_front_matter(md.read_text(encoding="utf-8"))
             doc = doc.model_copy(update={"metadata": meta})
     spans: list[str] = []
-    chunks = document_chunks(doc, source, kind, spans)
+    chunks = document_chunks(doc, source, kind, codes, spans, settings.chunking)
     hidden = [w.detail for w in doc.warnings if w.code == "hidden_text" and w.detail]
     if (spans or hidden) and scrubbed is not None:
         scrubbed[source] = spans + [f"(texte invisible) {h[:200]}" for h in hidden]
@@ -192,14 +206,18 @@ def ingest(
     summary = IngestSummary(model_id=embedding.model_id, store=store.location, notice=store.recovery_message)
 
     # 1. What should be indexed, and with which hash.
-    ref_files = [p for p in (corpus / REFERENTIEL_FILE, corpus / ATTENDUS_FILE, corpus / SOURCE_FILE) if p.is_file()]
-    wanted: dict[str, Wanted] = {REFERENTIEL_KEY: Wanted(_sha(ref_files), None, "referentiel", extra=False)}
+    pack = pack_from(corpus)  # fresh: the pack's files may have changed since the process started
+    fingerprint = chunking_fingerprint(settings, pack)
+    ref_files = [p for p in pack.data_files() if p.name != VOCABULARY_FILE]
+    wanted: dict[str, Wanted] = {
+        REFERENTIEL_KEY: Wanted(_sha(ref_files, fingerprint), None, "referentiel", extra=False)
+    }
     for source, (path, kind) in corpus_files(corpus).items():
-        wanted[source] = Wanted(_sha([path]), path, kind, extra=False)
+        wanted[source] = Wanted(_sha([path], fingerprint), path, kind, extra=False)
     extras = [p.resolve() for p in extra_paths or []]
     extras += [Path(s) for s, known in manifest.files.items() if known.extra and Path(s).is_file()]
     for path in extras:
-        wanted.setdefault(str(path), Wanted(_sha([path]), path, "document", extra=True))
+        wanted.setdefault(str(path), Wanted(_sha([path], fingerprint), path, "document", extra=True))
     summary.documents = len(wanted)
 
     # 2. Removed files.
@@ -219,9 +237,9 @@ def ingest(
             continue
         try:
             if item.path is None:
-                chunks = referentiel_chunks(load_referentiel_from(corpus))
+                chunks = referentiel_chunks(pack.ref)
             else:
-                chunks = _file_chunks(item.path, source, item.kind, settings, summary.scrubbed)
+                chunks = _file_chunks(item.path, source, item.kind, settings, pack.codes, summary.scrubbed)
         except Exception as exc:
             summary.failed[source] = getattr(exc, "message", None) or str(exc)
             continue
@@ -233,8 +251,9 @@ def ingest(
         if old:
             store.delete(old.chunk_ids)
         t0 = time.perf_counter()
-        for start in range(0, len(chunks), EMBED_BATCH):
-            batch = chunks[start : start + EMBED_BATCH]
+        batch_size = settings.chunking.embed_batch
+        for start in range(0, len(chunks), batch_size):
+            batch = chunks[start : start + batch_size]
             store.add(batch)
             done += len(batch)
             if progress:
@@ -248,6 +267,10 @@ def ingest(
         summary.indexed.append(source)
         summary.chunks_added += len(chunks)
     manifest.save(mpath)
+    version = content_version(fingerprint, manifest.files)
+    if store.index_version() != version:
+        store.set_index_version(version)
+    summary.version = version
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
     return summary
@@ -275,7 +298,3 @@ def index_status(settings: Settings) -> dict[str, object]:
             for k, v in manifest.files.items()
         },
     }
-
-
-def dumps_summary(summary: IngestSummary) -> str:
-    return json.dumps(summary.__dict__, ensure_ascii=False)

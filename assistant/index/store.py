@@ -26,6 +26,9 @@ from assistant.index.embeddings import EmbeddingChoice
 from assistant.settings import Settings
 
 MODEL_KEY = "jb_embedding_model"
+# Content version of the index, written by every ingestion run that changes it; every instance on the
+# same Chroma server reads it from the collection, so all of them see a re-index done by any.
+VERSION_KEY = "jb_index_version"
 log = logging.getLogger(__name__)
 
 
@@ -56,6 +59,22 @@ def make_client(settings: Settings) -> ClientAPI:
     path = settings.index_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def read_index_version(settings: Settings) -> str:
+    """The index's content version as the collection records it ("" when there is no index yet).
+
+    Cheap enough for every page run: it reads the collection's metadata, from a local store or a
+    server, so every instance sharing a server sees a re-index done by any of them.
+    """
+    client = make_client(settings)
+    try:
+        collection = client.get_collection(settings.collection)
+    except httpx.TransportError as exc:
+        raise IndexUnavailable(_unavailable_message(settings)) from exc
+    except (ChromaError, ValueError):
+        return ""  # no collection yet (or an unreadable local one: VectorStore sets it aside)
+    return str((collection.metadata or {}).get(VERSION_KEY, ""))
 
 
 def quarantine_local_index(settings: Settings) -> Path:
@@ -166,6 +185,23 @@ class VectorStore:
             raise IndexUnavailable(_unavailable_message(self.settings)) from exc
         return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
 
+    def index_version(self) -> str:
+        """The content version recorded in the collection's metadata ("" before the first ingestion)."""
+        try:
+            collection = self.client.get_collection(self.name)
+        except httpx.TransportError as exc:
+            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+        return str((collection.metadata or {}).get(VERSION_KEY, ""))
+
+    def set_index_version(self, version: str) -> None:
+        """Record the content version with the index (space settings live in the collection configuration)."""
+        meta = {k: v for k, v in (self.collection.metadata or {}).items() if not str(k).startswith("hnsw:")}
+        meta[VERSION_KEY] = version
+        try:
+            self.collection.modify(metadata=meta)
+        except httpx.TransportError as exc:
+            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+
     def reset(self) -> None:
         with contextlib.suppress(Exception):  # an absent collection is fine
             self.client.delete_collection(self.name)
@@ -177,7 +213,3 @@ def _unavailable_message(settings: Settings) -> str:
         f"le serveur Chroma {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "l'index local"
     )
     return f"Index indisponible : {where} ne répond pas. Réessayez dans un instant ou prévenez l'administrateur."
-
-
-def local_index_path(settings: Settings) -> Path:
-    return settings.index_dir / "chroma"

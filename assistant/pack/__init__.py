@@ -1,6 +1,7 @@
 """The référentiel as verified data: models, loader, code parsing."""
 
-from assistant.pack.codes import find_codes, normalize_code
+from assistant.pack.certification import Pack, load_pack, pack_from
+from assistant.pack.codes import CodeParser
 from assistant.pack.loader import load_referentiel, load_referentiel_from, source_text
 from assistant.pack.referentiel import (
     Activity,
@@ -20,17 +21,19 @@ __all__ = [
     "Activity",
     "Attendu",
     "Bloc",
+    "CodeParser",
     "Competency",
     "CriteriaBlock",
     "Criterion",
     "Evaluation",
+    "Pack",
     "Referentiel",
     "Section",
-    "find_codes",
     "fragments",
     "join",
+    "load_pack",
     "load_referentiel",
     "load_referentiel_from",
-    "normalize_code",
+    "pack_from",
     "source_text",
 ]

@@ -1,167 +1,208 @@
-"""Parse référentiel codes in free text.
+"""Parse référentiel codes in free text, from the pack's grammar and the ids its data declares.
 
-The source has traps: ``CR1-2`` is one e-commerce criterion (option 1), not "CR1 and CR2";
-``CR18-19`` and ``CR11 à 13`` are grouped codes; ``CS2-4 et CS2-5`` lists two competencies;
-users write ``cr 7``, ``E5 option 2`` or ``bloc 5 opt. 3``. Everything goes through this module.
+The traps of a printed référentiel: ``CR1-2`` may be one option-1 criterion, not "CR1 and CR2";
+``CR11 à 13`` and ``CR2-1 à CR2-3`` are grouped codes, ``C7 et C9`` a list; users write ``cr 7``,
+``E5 option 2`` or ``bloc 5 opt. 3``. No number is built in: an id is valid when the
+référentiel declares it, and the grammar (:class:`~assistant.pack.vocabulary.CodeGrammar`) says
+how ids are printed and typed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
-from assistant.text.fold import fold
-
-# Bloc 5 option codes: CRa-b / CSa-b / ASa-b with a = option (1..3), b = rank (1..6).
-_OPTION_MAX_RANK = {1: 6, 2: 5, 3: 5}
-_CORE_CR_MAX = 19
-_CORE_C_MAX = 19
-_CORE_A_MAX = 9
-
-_SEP = r"\s*(?:à|a|au|-|–|—|et|&|,|/)\s*"
-# A prefix, a number, an optional "-n" rank, then optionally a range/list to another number.
-_CODE_RE = re.compile(
-    r"(?<![\w-])(?:(?P<prefix>CR|CS|AS)\s?|(?P<prefix1>[CAE]))(?P<a>\d{1,2})(?:\s?-\s?(?P<b>\d{1,2}))?"
-    r"(?:(?P<sep>" + _SEP + r")(?:(?P<p2>CR|CS|AS|C|A|E)\s?)?(?P<c>\d{1,2})(?:\s?-\s?(?P<d>\d{1,2}))?)?"
-    r"(?![\w])",
-    re.IGNORECASE,
-)
-_BLOC_RE = re.compile(r"\bbloc\s*(?P<n>[1-5])(?:\s*[,(]?\s*(?:option|opt\.?)\s*(?P<o>[1-3]))?", re.IGNORECASE)
-_E5_OPTION_RE = re.compile(r"\b(?:E\s?5\s*[-–]?\s*(?:option|opt\.?)\s*(?P<o>[1-3])|E5-opt(?P<o2>[1-3]))", re.IGNORECASE)
-_OPTION_ALONE_RE = re.compile(r"\boption\s*(?P<o>[1-3])\b", re.IGNORECASE)
-_SPECIAL_RE = re.compile(r"\bL\.?\s?6113-1\b", re.IGNORECASE)
+from assistant.pack.vocabulary import CodeGrammar, ItemKind
 
 
-def _is_option_code(prefix: str, a: int, b: int) -> bool:
-    return prefix in {"CR", "CS", "AS"} and a in _OPTION_MAX_RANK and 1 <= b <= _OPTION_MAX_RANK[a]
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
 
 
-def _single(prefix: str, a: int, b: int | None) -> str | None:
-    if b is not None:
-        return f"{prefix}{a}-{b}" if _is_option_code(prefix, a, b) else None
-    limits = {"CR": _CORE_CR_MAX, "C": _CORE_C_MAX, "A": _CORE_A_MAX, "E": 5}
-    if prefix in limits and 1 <= a <= limits[prefix]:
-        return f"{prefix}{a}"
-    return None
+class CodeParser:
+    """Finds the declared item ids named in a text."""
 
+    def __init__(self, grammar: CodeGrammar, declared: dict[str, ItemKind]) -> None:
+        self.grammar = grammar
+        self.kinds = dict(declared)
+        self.ids = list(declared)
+        self._upper = {code.upper(): code for code in declared}
+        self._ranges = {w.lower() for w in grammar.range_words}
+        prefixes = sorted(grammar.prefixes, key=len, reverse=True)
+        spaced = _alternation(p for p in prefixes if len(p) > 1)
+        single = _alternation(p for p in prefixes if len(p) == 1)
+        head = "|".join(filter(None, [f"(?P<prefix>{spaced})\\s?" if spaced else "", f"(?P<prefix1>{single})"]))
+        sub = grammar.sub_pattern
+        sep = r"\s*(?:" + _alternation([*grammar.range_words, *grammar.list_words]) + r")\s*"
+        self._code_re = re.compile(
+            rf"(?<![\w-])(?:{head})(?P<a>\d{{1,2}})(?:{sub}(?P<b>\d{{1,2}}))?"
+            rf"(?:(?P<sep>{sep})(?:(?P<p2>{_alternation(prefixes)})\s?)?(?P<c>\d{{1,2}})(?:{sub}(?P<d>\d{{1,2}}))?)?"
+            r"(?![\w])",
+            re.IGNORECASE,
+        )
+        self._aliases = [(re.compile(a.pattern, re.IGNORECASE), a.ids) for a in grammar.aliases]
+        # Declared ids the prefix grammar cannot produce (a bloc option, a legal article) are recognised as typed.
+        shaped = re.compile(rf"(?:{_alternation(prefixes)})\d{{1,2}}(?:{re.escape(grammar.sub_separator)}\d{{1,2}})?")
+        literal = [c for c in declared if re.search(r"\d", c) and not shaped.fullmatch(c)]
+        self._literal_re = (
+            re.compile(r"(?<![\w-])(" + _alternation(sorted(literal, key=len, reverse=True)) + r")(?![\w-])", re.I)
+            if literal
+            else None
+        )
+        variant = grammar.variant
+        self._variant_re = re.compile(variant.pattern, re.IGNORECASE) if variant else None
 
-def _expand(prefix: str, a: int, b: int | None, c: int | None, d: int | None, sep: str) -> list[str]:
-    """Expand one regex match into single codes."""
-    is_range = sep.strip().lower() in {"à", "a", "au", "-", "–", "—"}
-    # "CR18-19": a dash between two core numbers is a range, not an option code.
-    # ("CR1-7" is an invalid option code, not a range: options are numbered 1-3.)
-    if b is not None and c is None and not _is_option_code(prefix, a, b) and b > a and a not in _OPTION_MAX_RANK:
-        return [f"{prefix}{n}" for n in range(a, b + 1) if _single(prefix, n, None)]
-    first = _single(prefix, a, b)
-    out = [first] if first else []
-    if c is None:
-        return out
-    if b is not None and d is not None and c == a and _is_option_code(prefix, a, d):
-        # "CR2-1 à CR2-3"
-        last = d
-        ranks = range(b + 1, last + 1) if is_range else [last]
-        out += [f"{prefix}{a}-{r}" for r in ranks if _is_option_code(prefix, a, r)]
-        return out
-    if b is not None and d is None and _is_option_code(prefix, a, c):
-        # "CS1-4 à 6" (rank only)
-        ranks = range(b + 1, c + 1) if is_range else [c]
-        out += [f"{prefix}{a}-{r}" for r in ranks if _is_option_code(prefix, a, r)]
-        return out
-    if b is None and d is None and c > a:
-        # "CR11 à 13", "C11 et C13"
-        nums = range(a + 1, c + 1) if is_range else [c]
-        out += [code for n in nums if (code := _single(prefix, n, None))]
-        return out
-    if d is not None:
-        second = _single(prefix, c, d)
-        if second:
+    # ---- helpers ------------------------------------------------------------------------
+    def _id(self, prefix: str, a: int, b: int | None) -> str:
+        return f"{prefix}{a}" if b is None else f"{prefix}{a}{self.grammar.sub_separator}{b}"
+
+    def _valid(self, prefix: str, a: int, b: int | None) -> str | None:
+        code = self._id(prefix, a, b)
+        return code if code in self.kinds else None
+
+    def _has_family(self, prefix: str, a: int) -> bool:
+        """Do declared ids of the form ``<prefix><a><sep><rank>`` exist (CR1-1…)?"""
+        start = f"{prefix}{a}{self.grammar.sub_separator}"
+        return any(code.startswith(start) for code in self.ids)
+
+    def _variant_number(self, text: str) -> str | None:
+        if self._variant_re is None:
+            return None
+        m = self._variant_re.search(text)
+        return m.group("n") if m else None
+
+    def _variants(self, base: str, text: str) -> list[str]:
+        """Declared variants of ``base`` (an undeclared id such as E5): the one the text names, else all."""
+        variant = self.grammar.variant
+        if variant is None:
+            return []
+        found = [code for code in self.ids if code.startswith(base + variant.marker)]
+        n = self._variant_number(text)
+        if n is not None:
+            named = base + variant.suffix.format(n=n)
+            if named in found:
+                return [named]
+        return found
+
+    def _expand(self, prefix: str, a: int, b: int | None, c: int | None, d: int | None, sep: str) -> list[str]:
+        """Expand one prefix match into declared single codes."""
+        is_range = sep.strip().lower() in self._ranges
+        # "CR8-9": a dash between two numbers with no CR8-n family is a range.
+        # ("CR1-7" is an undeclared member of the CR1-n family, not a range.)
+        if (
+            b is not None
+            and c is None
+            and b > a
+            and self._valid(prefix, a, b) is None
+            and not self._has_family(prefix, a)
+        ):
+            return [code for n in range(a, b + 1) if (code := self._valid(prefix, n, None))]
+        first = self._valid(prefix, a, b)
+        out = [first] if first else []
+        if c is None:
+            return out
+        if b is not None and d is not None and c == a:
+            # "CR2-1 à CR2-3"
+            ranks = range(b + 1, d + 1) if is_range else [d]
+            return out + [code for r in ranks if (code := self._valid(prefix, a, r))]
+        if b is not None and d is None and self._valid(prefix, a, c):
+            # "CS1-4 à 6" (rank only)
+            ranks = range(b + 1, c + 1) if is_range else [c]
+            return out + [code for r in ranks if (code := self._valid(prefix, a, r))]
+        if b is None and d is None and c > a:
+            # "CR11 à 13", "C11 et C13"
+            nums = range(a + 1, c + 1) if is_range else [c]
+            return out + [code for n in nums if (code := self._valid(prefix, n, None))]
+        if d is not None and (second := self._valid(prefix, c, d)):
             out.append(second)
-    return out
+        return out
 
+    # ---- public API ---------------------------------------------------------------------
+    def find(self, text: str) -> list[str]:
+        """The declared ids named in ``text`` (aliases first, then codes in order; no duplicates)."""
+        found: list[str] = []
+        spans: list[tuple[int, int]] = []
 
-def find_codes(text: str) -> list[str]:
-    """Return the item ids named in ``text`` (order of appearance, no duplicates).
+        def add(code: str) -> None:
+            if code not in found:
+                found.append(code)
 
-    Ids follow docs/content-conventions.md: CR7, C7, A3, CR1-2, CS2-4, AS1-1, E2, E5-opt2,
-    B3, B5-opt1, L6113-1.
-    """
-    found: list[str] = []
-
-    def add(code: str) -> None:
-        if code not in found:
-            found.append(code)
-
-    spans: list[tuple[int, int]] = []
-    for m in _E5_OPTION_RE.finditer(text):
-        add(f"E5-opt{m.group('o') or m.group('o2')}")
-        spans.append(m.span())
-    for m in _BLOC_RE.finditer(text):
-        n, o = m.group("n"), m.group("o")
-        if n == "5":
-            alone = _OPTION_ALONE_RE.search(text)
-            o = o or (alone.group("o") if alone else None)
-            if o:
-                add(f"B5-opt{o}")
-            else:
-                for k in (1, 2, 3):
-                    add(f"B5-opt{k}")
-        else:
-            add(f"B{n}")
-        spans.append(m.span())
-    for m in _SPECIAL_RE.finditer(text):
-        add("L6113-1")
-        spans.append(m.span())
-    pos = 0
-    while (cm := _CODE_RE.search(text, pos)) is not None:
-        m = cm
-        pos = m.end()
-        if any(s <= m.start() < e for s, e in spans):
-            continue
-        prefix = (m.group("prefix") or m.group("prefix1")).upper()
-        a = int(m.group("a"))
-        b = int(m.group("b")) if m.group("b") else None
-        c = int(m.group("c")) if m.group("c") else None
-        d = int(m.group("d")) if m.group("d") else None
-        sep = m.group("sep") or ""
-        if m.group("p2") and m.group("p2").upper() != prefix:
-            # "CR7 et C7": two different kinds; take the first, rescan from the second.
-            c = d = None
-            sep = ""
-            pos = m.start("p2")
-        if prefix == "E":
-            if a == 5 and b is None:
-                opt = _OPTION_ALONE_RE.search(text)
-                if opt:
-                    add(f"E5-opt{opt.group('o')}")
-                else:
-                    for k in (1, 2, 3):
-                        add(f"E5-opt{k}")
+        if self._literal_re is not None:
+            for m in self._literal_re.finditer(text):
+                add(self._upper[m.group(1).upper()])
+                spans.append(m.span())
+        for pattern, templates in self._aliases:
+            for m in pattern.finditer(text):
+                if any(s <= m.start() < e for s, e in spans):
+                    continue
+                groups = {k: v for k, v in m.groupdict().items() if v is not None}
+                filled = [t.format(**groups) for t in templates if _fields(t) <= groups.keys()]
+                declared = [code for code in filled if code in self.kinds]
+                for code in declared[:1] or (self._variants(filled[-1], text) if filled else []):
+                    add(code)
+                spans.append(m.span())
+        pos = 0
+        while (cm := self._code_re.search(text, pos)) is not None:
+            m = cm
+            pos = m.end()
+            if any(s <= m.start() < e for s, e in spans):
                 continue
-            if b is not None or not 1 <= a <= 5:
+            prefix = self._canonical_prefix(m.group("prefix") or m.group("prefix1"))
+            a = int(m.group("a"))
+            b = int(m.group("b")) if m.group("b") else None
+            c = int(m.group("c")) if m.group("c") else None
+            d = int(m.group("d")) if m.group("d") else None
+            sep = m.group("sep") or ""
+            if m.group("p2") and self._canonical_prefix(m.group("p2")) != prefix:
+                # "CR7 et C7": two different kinds; take the first, rescan from the second.
+                c = d = None
+                sep = ""
+                pos = m.start("p2")
+            if (
+                b is None
+                and self._valid(prefix, a, None) is None
+                and (variants := self._variants(f"{prefix}{a}", text))
+            ):
+                for code in variants:
+                    add(code)
                 continue
-        for code in _expand(prefix, a, b, c, d, sep):
-            add(code)
-    if not any(code.startswith(("E5", "B5")) for code in found):
-        opt = _OPTION_ALONE_RE.search(text)
-        if opt and re.search(r"\b(bloc|e5|option)\b", fold(text)):
-            add(f"B5-opt{opt.group('o')}")
-    return found
+            for code in self._expand(prefix, a, b, c, d, sep):
+                add(code)
+        self._add_lone_variant(text, found, add)
+        return found
+
+    def _add_lone_variant(self, text: str, found: list[str], add: Callable[[str], None]) -> None:
+        """« l'option 2 » with no base named: the item of ``alone_kind`` that has that variant."""
+        variant = self.grammar.variant
+        if variant is None or variant.alone_kind is None or any(variant.marker in code for code in found):
+            return
+        n = self._variant_number(text)
+        if n is None:
+            return
+        suffix = variant.suffix.format(n=n)
+        for code, kind in self.kinds.items():
+            if kind == variant.alone_kind and code.endswith(suffix):
+                add(code)
+
+    def _canonical_prefix(self, typed: str) -> str:
+        upper = typed.upper()
+        return next((p for p in self.grammar.prefixes if p.upper() == upper), upper)
+
+    def normalize(self, raw: str) -> str:
+        """One user-typed code as its declared id (``cr 7`` -> ``CR7``, ``ec 1.2`` -> ``EC1.2``).
+
+        Returns the cleaned text unchanged in shape when it is not a declared id, so callers can
+        report it as unknown.
+        """
+        text = raw.strip()
+        upper = text.upper().replace(" ", "")
+        if upper in self._upper:
+            return self._upper[upper]
+        codes = self.find(text)
+        if len(codes) == 1:
+            return codes[0]
+        return upper
 
 
-def normalize_code(raw: str) -> str:
-    """Normalise one user-typed code (``cr 7`` -> ``CR7``, ``e5 option 2`` -> ``E5-opt2``).
-
-    Returns the cleaned text unchanged in shape when it is not a recognisable code, so callers
-    can report it as unknown.
-    """
-    text = raw.strip()
-    upper = text.upper().replace(" ", "")
-    special = {"HANDICAP": "HANDICAP", "L6113-1": "L6113-1", "L.6113-1": "L6113-1"}
-    if upper in special:
-        return special[upper]
-    codes = find_codes(text)
-    if len(codes) == 1:
-        return codes[0]
-    m = re.fullmatch(r"(E5|B5)-?OPT(?:ION)?([1-3])", upper)
-    if m:
-        return f"{m.group(1)}-opt{m.group(2)}"
-    return upper
+def _fields(template: str) -> set[str]:
+    return set(re.findall(r"{(\w+)}", template))

@@ -59,7 +59,3 @@ def _sheets_cached(corpus_dir: str) -> tuple[CourseSheet, ...]:
 def sheets_for(code: str, corpus_dir: Path) -> list[CourseSheet]:
     """Methodology sheets that teach a criterion (or serve an evaluation)."""
     return [s for s in _sheets_cached(str(corpus_dir.resolve())) if code in s.codes and s.criteres]
-
-
-def sheet_by_slug(corpus_dir: Path) -> dict[str, CourseSheet]:
-    return {s.slug: s for s in _sheets_cached(str(corpus_dir.resolve()))}

@@ -8,10 +8,14 @@ from pathlib import Path
 import yaml
 
 from assistant.pack.referentiel import Attendu, Referentiel
+from assistant.pack.vocabulary import Vocabulary
 
 REFERENTIEL_FILE = "referentiel/referentiel.yaml"
 ATTENDUS_FILE = "referentiel/attendus.yaml"
-SOURCE_FILE = "referentiel/referentiel-manager-strategie-digitale.txt"
+REFERENTIEL_DIR = "referentiel"
+VOCABULARY_FILE = "vocabulary.yaml"
+# The C loader when PyYAML was built with it (several times faster on the référentiel).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ReferentielDataError(ValueError):
@@ -22,7 +26,7 @@ def _read_yaml(path: Path) -> object:
     if not path.is_file():
         raise ReferentielDataError(f"missing data file: {path}")
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=YAML_LOADER)
 
 
 def load_attendus(corpus_dir: Path) -> dict[str, list[Attendu]]:
@@ -59,5 +63,20 @@ def load_referentiel(corpus_dir: Path | None = None) -> Referentiel:
     return _cached(str(corpus_dir.resolve()))
 
 
+def source_path(corpus_dir: Path, ref: Referentiel) -> Path:
+    """The source text the référentiel's verbatim fields are copied from (``source`` in referentiel.yaml)."""
+    return corpus_dir / REFERENTIEL_DIR / ref.source
+
+
 def source_text(corpus_dir: Path) -> str:
-    return (corpus_dir / SOURCE_FILE).read_text(encoding="utf-8")
+    return source_path(corpus_dir, load_referentiel(corpus_dir)).read_text(encoding="utf-8")
+
+
+def load_vocabulary(corpus_dir: Path) -> Vocabulary:
+    raw = _read_yaml(corpus_dir / VOCABULARY_FILE)
+    if not isinstance(raw, dict):
+        raise ReferentielDataError("vocabulary.yaml must be a mapping")
+    try:
+        return Vocabulary.model_validate(raw)
+    except ValueError as exc:
+        raise ReferentielDataError(f"{corpus_dir / VOCABULARY_FILE}: {exc}") from exc

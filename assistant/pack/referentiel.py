@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.pack.vocabulary import ItemKind
+
 # A verbatim field: one string, or the fragments of a cell the PDF split (joined with a space).
 Verbatim = str | list[str]
 
@@ -98,7 +100,7 @@ class Evaluation(_Model):
 
     @property
     def criteria_codes(self) -> list[str]:
-        """Single criteria in canonical order (parts order; blocks may print CR2-5 before CR2-4)."""
+        """Single criteria in canonical order (parts order; a block may print a later criterion first)."""
         out: list[str] = []
         for part in self.parts:
             out += [c for c in part.criteria if c not in out]
@@ -136,9 +138,6 @@ class Criterion(_Model):
     def full_text(self) -> str:
         """Criterion text plus the uncoded sentences attached to it."""
         return " ".join([join(self.text), *self.related_text])
-
-
-ItemKind = Literal["section", "bloc", "activity", "competency", "evaluation", "criterion"]
 
 
 class Referentiel(_Model):

@@ -12,217 +12,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from assistant.pack import Referentiel, find_codes, join
-from assistant.pack.referentiel import ItemKind
+from assistant.pack import Pack, Referentiel, join
+from assistant.pack.vocabulary import ItemKind
 from assistant.text.fold import fold
 from assistant.text.tokens import stem, words
-
-KIND_WORDS: dict[ItemKind, tuple[str, ...]] = {
-    "criterion": ("critere", "criteres", "criteria", "criterion", "criterions"),
-    "competency": ("competence", "competences", "competency", "competencies", "skill", "skills"),
-    "evaluation": (
-        "epreuve", "epreuves", "evaluation", "evaluations", "examen", "examens", "exam", "exams",
-        "assessment", "assessments", "modalite", "modalites",
-    ),
-    "activity": ("activite", "activites", "activity", "activities"),
-    "bloc": ("bloc", "blocs", "block", "blocks"),
-}  # fmt: skip
-LIST_MARKERS = (
-    "quels", "quelles", "lesquels", "lesquelles", "ou", "which", "where", "liste", "lister", "list",
-    "tous", "toutes", "all", "koi", "quoi",
-)  # fmt: skip
-# Words that frame the question rather than name the concept.
-FRAME_WORDS = (
-    set(
-        [
-            "le",
-            "la",
-            "les",
-            "l",
-            "de",
-            "des",
-            "du",
-            "d",
-            "un",
-            "une",
-            "et",
-            "ou",
-            "a",
-            "au",
-            "aux",
-            "en",
-            "dans",
-            "pour",
-            "par",
-            "sur",
-            "que",
-            "qui",
-            "quoi",
-            "quel",
-            "quels",
-            "quelle",
-            "quelles",
-            "est",
-            "sont",
-            "ce",
-            "c",
-            "cest",
-            "il",
-            "elle",
-            "ils",
-            "on",
-            "nous",
-            "vous",
-            "tu",
-            "je",
-            "me",
-            "te",
-            "se",
-            "y",
-            "ne",
-            "pas",
-            "plus",
-            "the",
-            "of",
-            "in",
-            "on",
-            "to",
-            "is",
-            "are",
-            "do",
-            "does",
-            "what",
-            "which",
-            "where",
-            "who",
-            "how",
-            "a",
-            "an",
-            "and",
-            "or",
-            "for",
-            "with",
-            "about",
-            "my",
-            "our",
-            "your",
-            "that",
-            "this",
-            "these",
-            "those",
-            "any",
-            "referentiel",
-            "referentiels",
-            "mention",
-            "mentionne",
-            "mentionnent",
-            "mentionner",
-            "mentions",
-            "mentioned",
-            "parle",
-            "parlent",
-            "parler",
-            "talk",
-            "talks",
-            "cite",
-            "citent",
-            "cites",
-            "cited",
-            "citer",
-            "demande",
-            "demandent",
-            "demander",
-            "require",
-            "requires",
-            "required",
-            "ask",
-            "asks",
-            "fait",
-            "font",
-            "faire",
-            "reference",
-            "references",
-            "prend",
-            "prendre",
-            "prennent",
-            "compte",
-            "compte",
-            "account",
-            "take",
-            "takes",
-            "taken",
-            "concerne",
-            "concernent",
-            "concerner",
-            "evoque",
-            "evoquent",
-            "evoquer",
-            "aborde",
-            "abordent",
-            "aborder",
-            "doit",
-            "doivent",
-            "faut",
-            "candidat",
-            "candidats",
-            "candidate",
-            "candidates",
-            "jury",
-            "certification",
-            "titre",
-            "programme",
-            "formation",
-            "entierement",
-            "totalement",
-            "seulement",
-            "uniquement",
-            "only",
-            "fully",
-            "entirely",
-            "completely",
-            "ya",
-            "koi",
-            "bosse",
-            "bosser",
-            "there",
-            "exist",
-            "exists",
-            "existe",
-            "existent",
-            "available",
-            "disponibles",
-            "differents",
-            "differentes",
-            "different",
-        ]
-    )
-    | {w for words in KIND_WORDS.values() for w in words}
-    | set(LIST_MARKERS)
-)
-
-# English -> French concept words (the référentiel is French).
-EN_FR = {
-    "accessibility": "accessibilite", "accessible": "accessibilite", "disability": "handicap",
-    "disabilities": "handicap", "disabled": "handicap", "gdpr": "rgpd", "budget": "budget",
-    "budgets": "budget", "tools": "outils", "tool": "outil", "crisis": "crise", "data": "donnees",
-    "team": "equipe", "teams": "equipes", "supplier": "prestataire", "suppliers": "prestataires",
-    "inclusion": "inclusion", "kpi": "indicateurs", "kpis": "indicateurs", "dashboard": "tableau",
-    "oral": "oral", "group": "groupe", "individual": "individuel", "written": "ecrit",
-}  # fmt: skip
-# Concept -> extra forms that mean the same in the référentiel.
-SYNONYMS = {
-    "rgpd": ("rgpd", "gdpr"),
-    "handicap": ("handicap",),
-    "accessibilite": ("accessibilite", "accessibilit"),
-    "vulgariser": ("vulgaris",),
-    "gestion": ("gestion de projet", "pilotage", "gantt", "trello", "slack", "retro-planning", "retroplanning"),
-}
-
-FORMAT_CONCEPTS = {
-    "group": ("groupe", "collectif", "collective", "group", "equipe"),
-    "individual_only": ("individuelles", "individuels", "individuelle", "individuel", "individual", "seul", "alone"),
-    "oral": ("oral", "orale", "soutenance", "jury", "presentation", "presenter", "defend", "defense"),
-}
 
 
 @dataclass
@@ -255,28 +48,31 @@ OVERVIEW_ORDER: list[ItemKind] = ["bloc", "evaluation", "activity", "competency"
 ALL_KINDS: list[ItemKind] = ["section", "bloc", "activity", "competency", "evaluation", "criterion"]
 
 
-def detect(question: str) -> tuple[list[ItemKind], list[str]] | None:
+def detect(pack: Pack, question: str) -> tuple[list[ItemKind], list[str]] | None:
     """(target kinds, concept words) when the question asks for a list of items; else None.
 
     A question naming codes is about those codes, not a cross-cutting one.
     """
-    if find_codes(question):
+    if pack.codes.find(question):
         return None
+    vocab = pack.vocab
     folded = re.sub(r"criteres?\s+d['’ ]?\s*evaluations?", "criteres", fold(question))
     toks = [w for w in words(folded) if not re.search(r"-(t-)?(il|elle|ils|elles|on)$", w)]
-    kinds = [kind for kind, forms in KIND_WORDS.items() if any(w in forms for w in toks)]
-    has_marker = any(w in LIST_MARKERS for w in toks)
+    kinds = [kind for kind, forms in vocab.item_words.items() if any(w in forms for w in toks)]
+    has_marker = any(w in vocab.list_markers for w in toks)
     where_in_ref = ("ou" in toks or "where" in toks) and ("referentiel" in toks or "mention" in toks)
     if not (kinds and has_marker) and not where_in_ref:
         return None
-    concepts = [EN_FR.get(w, w) for w in toks if w not in FRAME_WORDS and len(w) > 2 and not w.isdigit()]
+    frame = vocab.frame_set
+    concepts = [vocab.glossary.get(w, w) for w in toks if w not in frame and len(w) > 2 and not w.isdigit()]
     if not concepts and not kinds:
         return None
     return (kinds or ALL_KINDS), list(dict.fromkeys(concepts))
 
 
-def _format_matches(ref: Referentiel, concepts: list[str]) -> tuple[str, list[str]] | None:
-    for name, forms in FORMAT_CONCEPTS.items():
+def _format_matches(pack: Pack, concepts: list[str]) -> tuple[str, list[str]] | None:
+    ref = pack.ref
+    for name, forms in pack.vocab.format_words.items():
         if any(c in forms for c in concepts):
             if name == "group":
                 return name, [e.key for e in ref.evaluations if e.is_group]
@@ -286,9 +82,10 @@ def _format_matches(ref: Referentiel, concepts: list[str]) -> tuple[str, list[st
     return None
 
 
-def crosscut(ref: Referentiel, question: str) -> CrossCut | None:
-    """Items of the requested kinds whose text holds the question's concept(s)."""
-    detected = detect(question)
+def crosscut(pack: Pack, question: str, ratio: float = 0.5) -> CrossCut | None:
+    """Items of the requested kinds whose text holds the question's concept(s) (scoring ``ratio`` of the best)."""
+    ref = pack.ref
+    detected = detect(pack, question)
     if detected is None:
         return None
     kinds, concepts = detected
@@ -300,16 +97,17 @@ def crosscut(ref: Referentiel, question: str) -> CrossCut | None:
         result.matches = [code for code, kind in ref.codes().items() if kind == broadest]
         return result
     if kinds == ["evaluation"]:
-        fmt = _format_matches(ref, concepts)
+        fmt = _format_matches(pack, concepts)
         if fmt:
             result.format_query, result.matches = fmt
             return result
     texts = item_texts(ref)
+    synonyms = pack.vocab.synonyms
     item_stems = {code: {stem(w) for w in words(text)} for code, (_, text) in texts.items()}
     folded = {code: fold(text) for code, (_, text) in texts.items()}
 
     def has(code: str, concept: str) -> bool:
-        return stem(concept) in item_stems[code] or any(f in folded[code] for f in SYNONYMS.get(concept, ()))
+        return stem(concept) in item_stems[code] or any(f in folded[code] for f in synonyms.get(concept, ()))
 
     # Rarer concepts name the topic ("handicap"); frequent ones ("projet") frame it: weight by IDF.
     n = len(texts)
@@ -323,5 +121,5 @@ def crosscut(ref: Referentiel, question: str) -> CrossCut | None:
     best = max((score for score, _ in scored), default=0.0)
     if best <= 0:
         return result
-    result.matches = [code for score, code in scored if score > 0 and score >= 0.5 * best]
+    result.matches = [code for score, code in scored if score > 0 and score >= ratio * best]
     return result

@@ -1,6 +1,6 @@
 """Hybrid retrieval: BM25 + dense fused by reciprocal rank, then code-aware routing.
 
-Codes named in the question (CR7, C7, CS2-4, E2, "E5 option 2", "bloc 3", "CR11 à 13") put the
+Codes named in the question (CR7, C7, E2, "bloc 3", "CR11 à 13": whatever the pack's grammar reads) put the
 chunks grounding them first; a criterion pulls its competency and vice versa; an evaluation key
 pulls its criteria; a bloc pulls its evaluations.
 """
@@ -14,14 +14,9 @@ from pydantic import BaseModel, ConfigDict
 from assistant.index.chunks import Chunk
 from assistant.index.keyword_index import KeywordIndex
 from assistant.index.store import VectorStore
-from assistant.pack import Referentiel, find_codes
+from assistant.pack import Pack, Referentiel
 from assistant.retrieve.crosscut import crosscut
-
-RRF_K = 60
-POOL = 40
-# Authority prior: the référentiel is the rule, course passages explain it. Course chunks' fused
-# scores are scaled by this factor so a rule outranks an explanation of similar relevance.
-COURSE_WEIGHT = 0.6
+from assistant.settings import RetrievalSettings
 
 
 class RetrievalFilter(BaseModel):
@@ -80,10 +75,20 @@ def partners(ref: Referentiel, code: str) -> list[str]:
 
 
 class HybridRetriever:
-    def __init__(self, store: VectorStore, ref: Referentiel, chunks: list[Chunk] | None = None) -> None:
+    def __init__(
+        self,
+        store: VectorStore,
+        pack: Pack,
+        chunks: list[Chunk] | None = None,
+        settings: RetrievalSettings | None = None,
+    ) -> None:
         self.store = store
-        self.ref = ref
-        self.course_weight = COURSE_WEIGHT
+        self.pack = pack
+        self.ref = pack.ref
+        self.settings = settings or RetrievalSettings()
+        # Authority prior: the référentiel is the rule, course passages explain it. Course chunks' fused
+        # scores are scaled by this factor so a rule outranks an explanation of similar relevance.
+        self.course_weight = self.settings.course_weight
         chunks = store.all_chunks() if chunks is None else chunks
         self.by_id = {c.id: c for c in chunks}
         self.keyword = KeywordIndex([c.id for c in chunks], [c.text for c in chunks])
@@ -103,7 +108,7 @@ class HybridRetriever:
 
     def routed_ids(self, query: str) -> list[str]:
         known = self.ref.codes()
-        codes = [c for c in find_codes(query) if c in known]
+        codes = [c for c in self.pack.codes.find(query) if c in known]
         ordered: list[str] = []
         for code in codes:
             ordered += self.own.get(code, [])
@@ -111,15 +116,16 @@ class HybridRetriever:
             for partner in partners(self.ref, code):
                 ordered += self.own.get(partner, [])[:1]
         if not codes:
-            cc = crosscut(self.ref, query)
+            cc = crosscut(self.pack, query, self.settings.crosscut_ratio)
             for code in cc.matches if cc else []:
                 ordered += self.own.get(code, [])[:1]
         return list(dict.fromkeys(ordered))
 
     def search(self, query: str, k: int = 8, filters: RetrievalFilter | None = None) -> list[Hit]:
         filters = filters or RetrievalFilter()
-        dense = self.store.search(query, k=min(POOL, max(len(self.by_id), 1)), where=filters.where())
-        sparse = self.keyword.search(query, POOL * 2)
+        pool = self.settings.pool
+        dense = self.store.search(query, k=min(pool, max(len(self.by_id), 1)), where=filters.where())
+        sparse = self.keyword.search(query, pool * 2)
         fused: dict[str, float] = {}
         signals: dict[str, dict[str, int]] = {}
         for name, results in (("dense", dense), ("bm25", sparse)):
@@ -130,7 +136,7 @@ class HybridRetriever:
                     continue
                 rank += 1
                 weight = 1.0 if chunk.doc_type == "referentiel" else self.course_weight
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (self.settings.rrf_k + rank)
                 signals.setdefault(chunk_id, {})[name] = rank
         hits: list[Hit] = []
         for chunk_id in self.routed_ids(query):

@@ -12,11 +12,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.index.keyword_index import KeywordIndex
-from assistant.pack import Attendu, Criterion, Referentiel, join
+from assistant.pack import Attendu, Criterion, Pack, join
 from assistant.pack.courses import sheets_for
 from assistant.review.models import (
     STATUS_ORDER,
@@ -28,23 +27,13 @@ from assistant.review.models import (
 )
 from assistant.review.passages import DraftText, Passage
 from assistant.review.quotes import shorten, verify_quote
-from assistant.review.signals import WEAK_KINDS, kinds_present, specifics
+from assistant.review.signals import WEAK_KINDS, Signals
+from assistant.settings import ReviewSettings
 from assistant.text.fold import fold
+from assistant.text.labels import SUBSTANCE_FR
+from assistant.text.language import detect_language
 from assistant.text.sentences import split_sentences
 from assistant.text.tokens import tokenize
-
-CANDIDATES = 6
-REL_MET = 0.5
-REL_PARTIAL = 0.4
-ECHO_MAX = 0.45
-COVERED_AT = 0.67
-PARTIAL_AT = 0.3
-DENSE_FLOOR = 0.80
-DENSE_SPAN = 0.07
-MAX_DENSE_PASSAGES = 48  # long drafts: embed a keyword shortlist (embedding is ~all of the review time)
-DENSE_CHARS = 900
-SUMMARY_CRITERIA = 4
-SUMMARY_MAX_WORDS = 120
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
@@ -83,10 +72,13 @@ class DraftIndex:
 
 
 class ReviewEngine:
-    def __init__(self, ref: Referentiel, embedding: EmbeddingChoice | None, corpus_dir: Path) -> None:
-        self.ref = ref
+    def __init__(self, pack: Pack, embedding: EmbeddingChoice | None, settings: ReviewSettings | None = None) -> None:
+        self.pack = pack
+        self.ref = ref = pack.ref
         self.embedding = embedding
-        self.corpus_dir = corpus_dir
+        self.corpus_dir = pack.root
+        self.settings = settings or ReviewSettings()
+        self.signals = Signals(pack.vocab)
         self._attendu_vectors: dict[str, list[float]] = {}
         self._echo_grams: dict[str, set[tuple[str, ...]]] = {}
         # Keyword weights: a stem shared by many attendus ("tableau", "objectif") says little.
@@ -134,24 +126,24 @@ class ReviewEngine:
         for p in draft.passages:
             own = _trigrams(p.text)
             echo = len(own & grams) / len(own) if own else 0.0
-            facts.append(PassageFacts(set(tokenize([p.index_text])[0]), kinds_present(p.text, p.is_table),
-                                      specifics(p.text, self.common_words(key)), echo))  # fmt: skip
+            facts.append(PassageFacts(set(tokenize([p.index_text])[0]), self.signals.kinds_present(p.text, p.is_table),
+                                      self.signals.specifics(p.text, self.common_words(key)), echo))  # fmt: skip
         for fact, passage in zip(facts, draft.passages, strict=True):
             touched = sum(
                 any(self.keyword_coverage(a, fact.stems) >= 0.5 for a in crit.attendus)
                 for crit in self.ref.criteria_of(key)
             )
-            need = max(SUMMARY_CRITERIA, math.ceil(0.6 * len(self.ref.criteria_of(key))))
-            fact.summary = touched >= need and len(passage.text.split()) < SUMMARY_MAX_WORDS
-        from assistant.text.language import detect_language
-
+            need = max(self.settings.summary_criteria, math.ceil(0.6 * len(self.ref.criteria_of(key))))
+            fact.summary = touched >= need and len(passage.text.split()) < self.settings.summary_max_words
         sample = " ".join(p.text for p in draft.passages[:20])[:4000]
         index = DraftIndex(draft, keyword, facts, foreign=detect_language(sample) == "en")
         if dense and self.embedding is not None and draft.passages:
             chosen = draft.passages
-            if len(chosen) > MAX_DENSE_PASSAGES:
+            if len(chosen) > self.settings.max_dense_passages:
                 chosen = self._shortlist(index, key)
-            vectors = self.embedding.embeddings.embed_documents([p.index_text[:DENSE_CHARS] for p in chosen])
+            vectors = self.embedding.embeddings.embed_documents(
+                [p.index_text[: self.settings.dense_chars] for p in chosen]
+            )
             index.vectors = {p.id: v for p, v in zip(chosen, vectors, strict=True)}
         return index
 
@@ -164,7 +156,7 @@ class ReviewEngine:
                     if rank < len(hits):
                         pid = int(hits[rank][0])
                         keep.setdefault(pid, index.draft.passages[pid])
-        return list(keep.values())[:MAX_DENSE_PASSAGES]
+        return list(keep.values())[: self.settings.max_dense_passages]
 
     # ---- attendus -----------------------------------------------------------------------------
     @staticmethod
@@ -180,14 +172,14 @@ class ReviewEngine:
 
     def judge_attendu(self, att: Attendu, index: DraftIndex) -> AttenduJudgement:
         candidates: dict[int, float] = {}
-        for hit_id, _ in index.keyword.search(self._query(att), CANDIDATES):
+        for hit_id, _ in index.keyword.search(self._query(att), self.settings.candidates):
             candidates[int(hit_id)] = 0.0
         vector = self._attendu_vector(att) if index.vectors else None
         sims: dict[int, float] = {}
         if vector is not None:
             for pid, pvec in index.vectors.items():
                 sims[pid] = sum(a * b for a, b in zip(vector, pvec, strict=True))
-            for pid, _ in sorted(sims.items(), key=lambda kv: -kv[1])[:CANDIDATES]:
+            for pid, _ in sorted(sims.items(), key=lambda kv: -kv[1])[: self.settings.candidates]:
                 candidates.setdefault(pid, 0.0)
         best = AttenduJudgement(att, "missing", 0.0, reason="aucun passage ne traite ce point")
         strong = [k for k in att.substance if k not in WEAK_KINDS]
@@ -195,24 +187,33 @@ class ReviewEngine:
             passage = index.draft.passages[pid]
             facts = index.facts[pid]
             kw = self.keyword_coverage(att, facts.stems)
-            dense = min(1.0, max(0.0, (sims[pid] - DENSE_FLOOR) / DENSE_SPAN)) if pid in sims else 0.0
+            dense = (
+                min(1.0, max(0.0, (sims[pid] - self.settings.dense_floor) / self.settings.dense_span))
+                if pid in sims
+                else 0.0
+            )
             # Keywords carry relevance; meaning adds to it (and carries it for drafts not in French).
             rel = max(kw, 0.7 * kw + 0.3 * dense)
             if index.foreign:
                 rel = max(rel, 0.8 * dense)
             present = [k for k in att.substance if k in facts.kinds]
             subst = len(present) / len(att.substance)
-            echo_ok = facts.echo < ECHO_MAX
+            echo_ok = facts.echo < self.settings.echo_max
             concrete = facts.specifics >= (1 if strong else 2)
             strong_ok = all(k in facts.kinds for k in strong) if strong else bool(present)
             status: Status
-            if rel >= REL_MET and strong_ok and concrete and echo_ok and not facts.summary:
+            if rel >= self.settings.rel_met and strong_ok and concrete and echo_ok and not facts.summary:
                 status, reason = "covered", "montré avec des éléments concrets"
-            elif rel >= REL_PARTIAL and facts.specifics >= 1 and (present or facts.specifics >= 2) and echo_ok:
+            elif (
+                rel >= self.settings.rel_partial
+                and facts.specifics >= 1
+                and (present or facts.specifics >= 2)
+                and echo_ok
+            ):
                 status = "partial"
                 missing_kinds = [k for k in att.substance if k not in present]
                 reason = (
-                    "abordé, mais sans " + ", ".join(KIND_FR[k] for k in missing_kinds)
+                    "abordé, mais sans " + ", ".join(SUBSTANCE_FR[k] for k in missing_kinds)
                     if missing_kinds
                     else "abordé, mais de façon générale"
                 )
@@ -222,7 +223,7 @@ class ReviewEngine:
             if (STATUS_ORDER[status], score) > (STATUS_ORDER[best.status], best.score):
                 best = AttenduJudgement(att, status, score, passage, reason=reason)
         if best.passage is not None:
-            best.quote = best_quote(best.passage, att, self._att_stems.get(att.id, set()))
+            best.quote = best_quote(best.passage, att, self._att_stems.get(att.id, set()), self.signals)
         return best
 
     # ---- criteria -----------------------------------------------------------------------------
@@ -254,13 +255,13 @@ class ReviewEngine:
                 if r.status != "missing" and all(e.quote != x.quote for x in evidence) and len(evidence) < 3:
                     evidence.append(e)
         status: Status
-        if score >= COVERED_AT and evidence:
+        if score >= self.settings.covered_at and evidence:
             status = "covered"
-        elif score >= PARTIAL_AT or any(r.status == "covered" for r in results):
+        elif score >= self.settings.partial_at or any(r.status == "covered" for r in results):
             status = "partial"
         else:
             status = "missing"
-        confidence = _confidence(score, status)
+        confidence = _confidence(score, self.settings)
         missing = [r.label if r.status == "missing" else f"{r.label} (partiel : {r.reason})"
                    for r in results if r.status != "covered"]  # fmt: skip
         advice = [att.advice for att, r in zip(crit.attendus, results, strict=True) if r.status != "covered"]
@@ -281,33 +282,19 @@ class ReviewEngine:
                 for pid, _ in index.keyword.search(self._query(att), 3):
                     facts = index.facts[int(pid)]
                     kw = self.keyword_coverage(att, facts.stems)
-                    if any(k in facts.kinds for k in att.substance) and facts.echo < ECHO_MAX:
+                    if any(k in facts.kinds for k in att.substance) and facts.echo < self.settings.echo_max:
                         best = max(best, kw)
                 points.append(best)
         return sum(points) / len(points) if points else 0.0
 
 
-KIND_FR = {
-    "amount": "montants chiffrés",
-    "figure": "chiffres",
-    "date": "dates ou jalons",
-    "tool": "outils nommés",
-    "kpi": "indicateurs avec valeurs ou cibles",
-    "role": "profils ou acteurs nommés",
-    "reason": "justification",
-    "comparison": "comparaison",
-    "verbatim": "verbatims ou citations",
-    "structure": "présentation structurée (tableau, liste, étapes)",
-}
-
-
-def _confidence(score: float, status: Status) -> float:
+def _confidence(score: float, settings: ReviewSettings) -> float:
     """Higher when the score sits far from the thresholds that separate the statuses."""
-    distance = min(abs(score - COVERED_AT), abs(score - PARTIAL_AT))
+    distance = min(abs(score - settings.covered_at), abs(score - settings.partial_at))
     return round(min(0.95, 0.55 + distance), 2)
 
 
-def best_quote(passage: Passage, att: Attendu, kw_stems: set[str]) -> str | None:
+def best_quote(passage: Passage, att: Attendu, kw_stems: set[str], signals: Signals) -> str | None:
     """The sentence (or table row) of ``passage`` that best shows the attendu."""
     if passage.is_table:
         rows = [r for r in passage.text.splitlines() if r.strip() and not set(r.strip()) <= set("|-: ")]
@@ -317,9 +304,9 @@ def best_quote(passage: Passage, att: Attendu, kw_stems: set[str]) -> str | None
     best: str | None = None
     best_score = -1.0
     for sentence in candidates:
-        kinds = kinds_present(sentence, False)
+        kinds = signals.kinds_present(sentence, False)
         score = 2.0 * sum(k in kinds for k in att.substance) + len(kw_stems & set(tokenize([sentence])[0]))
-        score += min(specifics(sentence), 3) * 0.5
+        score += min(signals.specifics(sentence), 3) * 0.5
         if score > best_score:
             best, best_score = sentence, score
     return shorten(best.strip()) if best else None

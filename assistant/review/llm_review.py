@@ -18,11 +18,11 @@ from pydantic import BaseModel, Field
 
 from assistant.llm.models import provider_errors
 from assistant.llm.prompts import load_prompt
-from assistant.pack import Criterion
+from assistant.pack import Criterion, Pack
 from assistant.review.engine import DraftIndex
 from assistant.review.models import STATUS_ORDER, CriterionVerdict, Evidence, Status
 from assistant.review.quotes import shorten, verify_quote
-from assistant.review.signals import specifics
+from assistant.review.signals import Signals
 from assistant.safety.guard import guard_output
 from assistant.safety.injection import is_injection
 
@@ -41,9 +41,11 @@ class CriterionJudgement(BaseModel):
 
 
 class LLMReviewer:
-    def __init__(self, model: BaseChatModel, label: str) -> None:
+    def __init__(self, model: BaseChatModel, label: str, pack: Pack) -> None:
         self.model = model
         self.label = label
+        self.pack = pack
+        self.signals = Signals(pack.vocab)
 
     def _call(self, messages: list[BaseMessage]) -> CriterionJudgement:
         try:
@@ -84,7 +86,7 @@ class LLMReviewer:
             signals=signals, passages=excerpts or "(aucun extrait pertinent)",
         )  # fmt: skip
         messages: list[BaseMessage] = [
-            SystemMessage(content=load_prompt("review_system.md")),
+            SystemMessage(content=load_prompt("review_system.md").format(headline=self.pack.headline)),
             HumanMessage(content=user),
         ]
         try:
@@ -93,17 +95,17 @@ class LLMReviewer:
             log.warning("LLM review failed on %s: %s", crit.code, type(exc).__name__)
             return offline.model_copy(update={"source": "llm->offline"})
         return merge(offline, judgement, passages_text=[p.text for p in passages],
-                     locations=[p.location for p in passages])  # fmt: skip
+                     locations=[p.location for p in passages], signals=self.signals)  # fmt: skip
 
 
 def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_text: list[str],
-          locations: list[str]) -> CriterionVerdict:  # fmt: skip
+          locations: list[str], signals: Signals) -> CriterionVerdict:  # fmt: skip
     """Verify the model's quotes, downgrade unsupported claims, resolve disagreements conservatively."""
     verified: list[Evidence] = []
     for quote in judgement.evidence_quotes[:5]:
         where = verify_quote(quote, passages_text)
         # Evidence must be in the draft AND show something: a bare claim or an instruction is not evidence.
-        if where is None or is_injection(quote) or specifics(quote) < 1:
+        if where is None or is_injection(quote) or signals.specifics(quote) < 1:
             continue
         if all(quote != e.quote for e in verified):
             verified.append(Evidence(quote=shorten(quote.strip()), location=locations[where]))

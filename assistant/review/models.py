@@ -1,10 +1,12 @@
-"""Domain types of the draft review (the `check --json` contract of the design doc)."""
+"""Domain types of the draft review (the `check --json` contract, see the README)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.text.labels import WarningCode
 
 Status = Literal["covered", "partial", "missing"]
 STATUS_ORDER: dict[str, int] = {"missing": 0, "partial": 1, "covered": 2}
@@ -55,7 +57,7 @@ class CriterionVerdict(_Model):
 
 
 class ReviewWarning(_Model):
-    code: str
+    code: WarningCode
     message: str
 
 

@@ -20,7 +20,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from assistant.review.models import STATUS_FR, CriterionVerdict, Evidence, Report, ReviewWarning, SheetRef
-from assistant.review.report_markdown import PRIVACY_NOTE, WARNING_TITLES
+from assistant.review.report_markdown import PRIVACY_NOTE
+from assistant.text.labels import warning_title
 
 STATUS_FILL: dict[str, str] = {"covered": "C6EFCE", "partial": "FFEB9C", "missing": "FFC7CE"}
 WARNING_FILL = "FCE4D6"
@@ -108,7 +109,7 @@ def _set_properties(doc: DocxDocument, report: Report) -> None:
 
 
 def _add_warning(doc: DocxDocument, warning: ReviewWarning) -> None:
-    title = WARNING_TITLES.get(warning.code, f"Avertissement « {warning.code} »")
+    title = warning_title(warning.code)
     paragraph = doc.add_paragraph()
     heading = paragraph.add_run(_clean(title) + " : ")
     heading.bold = True

@@ -10,14 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.review.models import STATUS_EMOJI, STATUS_FR, CriterionVerdict, Evidence, Report, ReviewWarning, SheetRef
-
-# French headings for the warning codes the reviewer emits; other codes show their raw code.
-WARNING_TITLES: dict[str, str] = {
-    "prompt_injection": "Instructions détectées dans le document",
-    "evaluation_mismatch": "Le document semble correspondre à une autre évaluation",
-    "little_text": "Texte insuffisant",
-    "truncated": "Document tronqué",
-}
+from assistant.text.labels import warning_title
 
 PRIVACY_NOTE = "Ce rapport a été généré à partir de votre document pendant votre session ; il n'a pas été conservé."
 
@@ -82,8 +75,7 @@ def _title(report: Report) -> str:
 
 
 def _warning_item(warning: ReviewWarning) -> str:
-    heading = WARNING_TITLES.get(warning.code)
-    title = heading if heading is not None else f"Avertissement « {escape_md(warning.code)} »"
+    title = warning_title(warning.code)
     return f"- **{title}** : {escape_md(warning.message)}"
 
 

@@ -10,17 +10,13 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document_isolated, sanitize_filename
 from assistant.index.embeddings import EmbeddingChoice
-from assistant.pack import Referentiel, join
+from assistant.pack import Pack, Referentiel, join, load_pack
 from assistant.review.engine import ReviewEngine
 from assistant.review.llm_review import LLMReviewer
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
 from assistant.review.passages import build_passages
 from assistant.safety.injection import injection_spans
-
-MIN_WORDS = 40  # below: no verdicts at all
-SHORT_WORDS = 250  # below: verdicts, flagged as based on little text
-MISMATCH_GAP = 0.15
-MAX_DRAFT_CHARS = 600_000  # about 150 pages: beyond, the draft is truncated (and the report says so)
+from assistant.settings import ReviewSettings, Settings
 
 
 class ReviewInputError(ValueError):
@@ -34,17 +30,32 @@ class ReviewInputError(ValueError):
 
 @dataclass
 class Reviewer:
-    ref: Referentiel
+    pack: Pack
     engine: ReviewEngine
     limits: LoadLimits
+    settings: ReviewSettings
     llm: LLMReviewer | None = None
 
+    @property
+    def ref(self) -> Referentiel:
+        return self.pack.ref
+
     @classmethod
-    def create(cls, ref: Referentiel, embedding: EmbeddingChoice | None, corpus_dir: Path, max_mb: int = 20,
-               model: BaseChatModel | None = None, model_label: str = "llm") -> Reviewer:  # fmt: skip
-        llm = LLMReviewer(model, model_label) if model is not None else None
-        limits = LoadLimits(max_bytes=max_mb * 1024 * 1024, max_chars=MAX_DRAFT_CHARS)
-        return cls(ref, ReviewEngine(ref, embedding, corpus_dir), limits, llm)
+    def from_settings(
+        cls,
+        settings: Settings,
+        embedding: EmbeddingChoice | None,
+        *,
+        pack: Pack | None = None,
+        model: BaseChatModel | None = None,
+        model_label: str = "llm",
+    ) -> Reviewer:
+        """The one way to build a reviewer: the pack, limits and thresholds come from ``settings``."""
+        pack = pack or load_pack(settings.corpus_dir)
+        review = settings.review
+        llm = LLMReviewer(model, model_label, pack) if model is not None else None
+        limits = LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024, max_chars=review.max_draft_chars)
+        return cls(pack, ReviewEngine(pack, embedding, review), limits, review, llm)
 
     def check_key(self, key: str) -> str:
         keys = self.ref.evaluation_keys
@@ -69,14 +80,14 @@ class Reviewer:
         key = self.check_key(key)
         timings: dict[str, float] = {}
         draft = build_passages(doc)
-        if draft.words < MIN_WORDS:
+        if draft.words < self.settings.min_words:
             raise ReviewInputError(
                 "little_text",
                 f"Le document « {doc.name} » contient trop peu de texte ({draft.words} mots) pour être vérifié. "
                 "Déposez votre livrable complet (texte sélectionnable, pas une image).",
             )
         warnings: list[ReviewWarning] = [ReviewWarning(code=w.code, message=w.message) for w in doc.warnings]
-        if draft.words < SHORT_WORDS:
+        if draft.words < self.settings.short_words:
             warnings.append(ReviewWarning(code="little_text", message=(
                 f"Le document est très court ({draft.words} mots) : l'avis ne porte que sur ce texte et reste partiel."
             )))  # fmt: skip
@@ -130,16 +141,15 @@ class Reviewer:
         fits = {k: self.engine.evaluation_fit(index, k) for k in self.ref.evaluation_keys}
         declared = fits[key]
         best = max(fits.values())
-        if best - declared < MISMATCH_GAP:
+        if best - declared < self.settings.mismatch_gap:
             return None
-        # Name every evaluation about as close as the best one (an e-commerce dashboard fits E4 and E5-opt1).
+        # Name every evaluation about as close as the best one (an e-commerce dashboard fits two of them).
         likely = sorted((k for k in fits if k != key and fits[k] >= best - 0.05), key=lambda k: -fits[k])
         names = " ou ".join(f"{k} ({join(self.ref.evaluation(k).title).rstrip(' :')[:70]})" for k in likely[:2])
         return ReviewWarning(code="evaluation_mismatch", message=(
             f"Ce document ressemble davantage à un livrable de l'évaluation {names} qu'à un livrable de {key}. "
             f"Vérifiez l'évaluation choisie : les critères de {key} sont jugés tels quels."
         ))  # fmt: skip
-        return None
 
 
 def _demote_partial(verdict: CriterionVerdict) -> CriterionVerdict:

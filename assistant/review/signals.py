@@ -1,14 +1,15 @@
 """Substance signals: what a passage *contains* beyond vocabulary (amounts, dates, tools, KPIs…).
 
 Repeating a criterion's words is not evidence. Each attendu names the kinds of substance a passage
-must hold (see docs/content-conventions.md); these detectors find them in draft text.
+must hold (see docs/content-conventions.md); these detectors find them in draft text. The title's own
+word lists (tools, indicators, roles) come from the pack's vocabulary; the rest is plain French/English.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
+from assistant.pack.vocabulary import Vocabulary
 from assistant.text.fold import fold
 
 _NUM = r"\d[\d\s\u202f\u00a0.,]*"
@@ -23,37 +24,6 @@ DATE = re.compile(
     rf"\b(\d{{1,2}}[/.-]\d{{1,2}}([/.-]\d{{2,4}})?|\d{{1,2}}(er)? ({MONTHS})|({MONTHS}) \d{{4}}|20\d\d|"
     r"s\s?\d{1,2}|semaines? \d+|week \d+|j\s?[-+]\s?\d+|m\s?\+\s?\d+|t[1-4]|q[1-4]|sprint \d+|phase \d+|"
     r"jalons?|milestones?|\d+\s?(jours|semaines|mois|weeks|months|days))\b",
-    re.IGNORECASE,
-)
-TOOLS = (
-    "ga4|google analytics|analytics|looker studio|data studio|power bi|tableau|semrush|ahrefs|similarweb|"
-    "search console|matomo|hotjar|contentsquare|ab tasty|optimizely|kameleoon|google ads|meta ads|"
-    "facebook ads|tiktok ads|linkedin ads|business manager|meta business suite|hootsuite|agorapulse|"
-    "sprout social|talkwalker|brandwatch|mention|digimind|trello|slack|asana|notion|jira|monday|clickup|"
-    "ms project|microsoft project|teams|miro|figma|canva|adobe|photoshop|illustrator|premiere|wordpress|"
-    "shopify|prestashop|magento|woocommerce|webflow|hubspot|salesforce|brevo|sendinblue|mailchimp|klaviyo|"
-    "splio|selligent|actito|zapier|make|dataiku|excel|google sheets|sheets|airtable|gantt|pixel|gtm|"
-    "google tag manager|capi|conversions api|crm|cms|erp|pim|dam|chatgpt|lighthouse|wave|axe|"
-    "typeform|google forms|qualtrics|surveymonkey|trustpilot|avis verifies|zendesk|intercom|"
-    "instagram|tiktok|linkedin|facebook|youtube|pinterest|snapchat|x \\(twitter\\)|twitter|whatsapp"
-)
-TOOL = re.compile(rf"\b({TOOLS})\b", re.IGNORECASE)
-KPI_NAMES = (
-    "taux de conversion|taux de clics?|ctr|cpc|cpa|cpm|cac|roi|roas|panier moyen|taux de rebond|"
-    "taux d'ouverture|taux d'engagement|engagement|nps|csat|reach|portee|impressions|abonnes|followers|"
-    "sessions|visites|visiteurs|leads|churn|ltv|clv|chiffre d'affaires|\\bca\\b|taux de retention|"
-    "taux de reachat|frequence d'achat|recence|montant|ventes|commandes|mise au panier|taux d'abandon|"
-    "temps moyen|pages vues|inscriptions|telechargements|conversion rate|click-through|retention|revenue|"
-    "kpis?|indicateurs?|objectif"
-)
-KPI = re.compile(rf"({KPI_NAMES})", re.IGNORECASE)
-ROLE = re.compile(
-    r"\b(chef(fe)? de projet|project manager|product owner|developpeu(r|se)s?|developer|ux|ui|designer|"
-    r"graphiste|directeur|directrice|direction|responsable|manager|data analyst|analyste|community manager|"
-    r"traffic manager|seo|sea|redacteu(r|rice)|content manager|freelances?|agence|prestataires?|"
-    r"stagiaire|alternant|juriste|dpo|rssi|dsi|referent handicap|referente handicap|service client|"
-    r"equipe|comite|client|sponsor|charge(e)? de|consultant|photographe|videaste|influenceu(r|se)s?|"
-    r"beta[- ]testeurs?|personas?|segments?|cibles?|profils?)\b",
     re.IGNORECASE,
 )
 REASON = re.compile(
@@ -80,75 +50,60 @@ def _folded(text: str) -> str:
     return fold(text).replace("’", "'")
 
 
-def has_amount(text: str, is_table: bool = False) -> bool:
-    return bool(AMOUNT.search(text))
+def _alternation(fragments: list[str]) -> str:
+    return "|".join(fragments)
 
 
-def has_figure(text: str, is_table: bool = False) -> bool:
-    return bool(PERCENT.search(text) or NUMBER.search(text) or AMOUNT.search(text))
-
-
-def has_date(text: str, is_table: bool = False) -> bool:
-    return bool(DATE.search(_folded(text)))
-
-
-def has_tool(text: str, is_table: bool = False) -> bool:
-    return bool(TOOL.search(_folded(text)))
-
-
-def has_kpi(text: str, is_table: bool = False) -> bool:
-    folded = _folded(text)
-    return bool(KPI.search(folded)) and has_figure(text)
-
-
-def has_role(text: str, is_table: bool = False) -> bool:
-    return bool(ROLE.search(_folded(text)))
-
-
-def has_reason(text: str, is_table: bool = False) -> bool:
-    return bool(REASON.search(_folded(text)))
-
-
-def has_comparison(text: str, is_table: bool = False) -> bool:
-    return bool(COMPARISON.search(_folded(text))) or (is_table and text.count("\n") >= 2)
-
-
-def has_verbatim(text: str, is_table: bool = False) -> bool:
-    return bool(VERBATIM.search(_folded(text)) or VERBATIM.search(text))
-
-
-def has_structure(text: str, is_table: bool = False) -> bool:
-    return is_table or len(LIST_LINE.findall(text)) >= 3 or bool(STRUCTURE_WORDS.search(_folded(text)))
-
-
-DETECTORS: dict[str, Callable[[str, bool], bool]] = {
-    "amount": has_amount,
-    "figure": has_figure,
-    "date": has_date,
-    "tool": has_tool,
-    "kpi": has_kpi,
-    "role": has_role,
-    "reason": has_reason,
-    "comparison": has_comparison,
-    "verbatim": has_verbatim,
-    "structure": has_structure,
-}
 # Kinds that are cheap to fake with connectives or layout: they count only next to specifics.
 WEAK_KINDS = {"reason", "comparison", "structure", "role"}
 
 
-def specifics(text: str, common: set[str] | frozenset[str] = frozenset()) -> int:
-    """How many concrete specifics a passage holds (numbers, amounts, dates, named tools, proper names, quotes).
+class Signals:
+    """Substance detectors for one pack (its tools, indicators and roles)."""
 
-    Words of ``common`` (the référentiel's own vocabulary, e.g. "RFM") are not specifics.
-    """
-    folded = _folded(text)
-    count = len(NUMBER.findall(text)) + len(PERCENT.findall(text)) + len(AMOUNT.findall(text))
-    count += len(TOOL.findall(folded)) + len(VERBATIM.findall(text))
-    count += len(DATE.findall(folded))
-    count += len([m for m in PROPER.findall(text) if len(m) > 2 and fold(m) not in common])
-    return count
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.tool = re.compile(rf"\b({_alternation(vocab.tools)})\b", re.IGNORECASE)
+        self.kpi = re.compile(rf"({_alternation(vocab.kpis)})", re.IGNORECASE)
+        self.role = re.compile(rf"\b({_alternation(vocab.roles)})\b", re.IGNORECASE)
+
+    def has(self, kind: str, text: str, is_table: bool = False) -> bool:
+        folded = _folded(text)
+        if kind == "amount":
+            return bool(AMOUNT.search(text))
+        if kind == "figure":
+            return bool(PERCENT.search(text) or NUMBER.search(text) or AMOUNT.search(text))
+        if kind == "date":
+            return bool(DATE.search(folded))
+        if kind == "tool":
+            return bool(self.tool.search(folded))
+        if kind == "kpi":
+            return bool(self.kpi.search(folded)) and self.has("figure", text)
+        if kind == "role":
+            return bool(self.role.search(folded))
+        if kind == "reason":
+            return bool(REASON.search(folded))
+        if kind == "comparison":
+            return bool(COMPARISON.search(folded)) or (is_table and text.count("\n") >= 2)
+        if kind == "verbatim":
+            return bool(VERBATIM.search(folded) or VERBATIM.search(text))
+        if kind == "structure":
+            return is_table or len(LIST_LINE.findall(text)) >= 3 or bool(STRUCTURE_WORDS.search(folded))
+        raise ValueError(f"unknown substance kind: {kind}")
+
+    def kinds_present(self, text: str, is_table: bool) -> set[str]:
+        return {kind for kind in KINDS if self.has(kind, text, is_table)}
+
+    def specifics(self, text: str, common: set[str] | frozenset[str] = frozenset()) -> int:
+        """How many concrete specifics a passage holds (numbers, amounts, dates, named tools, proper names, quotes).
+
+        Words of ``common`` (the référentiel's own vocabulary, e.g. "RFM") are not specifics.
+        """
+        folded = _folded(text)
+        count = len(NUMBER.findall(text)) + len(PERCENT.findall(text)) + len(AMOUNT.findall(text))
+        count += len(self.tool.findall(folded)) + len(VERBATIM.findall(text))
+        count += len(DATE.findall(folded))
+        count += len([m for m in PROPER.findall(text) if len(m) > 2 and fold(m) not in common])
+        return count
 
 
-def kinds_present(text: str, is_table: bool) -> set[str]:
-    return {kind for kind, detect in DETECTORS.items() if detect(text, is_table)}
+KINDS = ("amount", "figure", "date", "tool", "kpi", "role", "reason", "comparison", "verbatim", "structure")

@@ -13,7 +13,7 @@ import Stemmer
 
 from assistant.text.fold import fold
 
-# Keeps "cr1-2", "cs2-4", "e5-opt2", "ec1.2" as single tokens; drops 1-char tokens except digits in codes.
+# Keeps codes such as "cr1-2", "b5-opt1", "ec1.2" as single tokens; drops 1-char tokens except digits in codes.
 TOKEN_PATTERN = r"(?u)\b\w+(?:[-./]\w+)+\b|\b\w\w+\b"
 STEMMER = Stemmer.Stemmer("french")
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
-    from assistant.pack import Referentiel
+    from assistant.pack import Pack, Referentiel
     from assistant.review.models import CriterionVerdict, Report, ReviewWarning, SheetRef
     from assistant.review.service import Reviewer
 
@@ -38,14 +38,6 @@ WARNING_STYLE: dict[str, tuple[str, str]] = {
     "hidden_text": ("error", ":material/visibility_off:"),
     "little_text": ("warning", ":material/short_text:"),
     "truncated": ("warning", ":material/content_cut:"),
-}
-EXTRA_TITLES: dict[str, str] = {
-    "hidden_text": "Texte invisible détecté",
-    "llm_fallback": "Modèle de langage indisponible",
-    "pages_without_text": "Pages sans texte",
-    "page_unreadable": "Page illisible",
-    "extension_mismatch": "Extension inattendue",
-    "encoding": "Encodage du texte",
 }
 STATUS_BACKGROUND: dict[str, str] = {
     "covered": "background-color: #DFF3E4",
@@ -70,10 +62,9 @@ class LastCheck:
     checked_at: datetime
 
 
-def evaluation_label(ref: Referentiel, key: str) -> str:
-    evaluation = ref.evaluation(key)
-    bloc = ref.bloc(evaluation.bloc)
-    return f"{key} — {bloc.label} : {components.display_title(bloc.title)}"
+def evaluation_label(pack: Pack, key: str) -> str:
+    bloc = pack.ref.bloc(pack.ref.evaluation(key).bloc)
+    return f"{key} — {bloc.label} : {pack.display_title(key)}"
 
 
 def evaluation_caption(ref: Referentiel, key: str) -> str:
@@ -139,10 +130,10 @@ def run_check(reviewer: Reviewer, data: bytes, filename: str, key: str) -> None:
 
 
 def _render_warning(warning: ReviewWarning) -> None:
-    from assistant.review.report_markdown import WARNING_TITLES
+    from assistant.text.labels import warning_title
 
     kind, icon = WARNING_STYLE.get(warning.code, ("warning", ":material/warning:"))
-    title = WARNING_TITLES.get(warning.code) or EXTRA_TITLES.get(warning.code, "Point d'attention")
+    title = warning_title(warning.code)
     text = f"**{title}** — {safe(warning.message)}"
     if kind == "error":
         st.error(text, icon=icon)
@@ -313,7 +304,7 @@ def render() -> None:
     key = st.selectbox(
         "Évaluation visée",
         ref.evaluation_keys,
-        format_func=lambda k: evaluation_label(ref, k),
+        format_func=lambda k: evaluation_label(reviewer.pack, k),
         key="check_eval",
     )
     key = str(key)

@@ -48,11 +48,6 @@ def status_markdown(status: str) -> str:
     return STATUS_MD.get(status, status)
 
 
-def display_title(title: str) -> str:
-    """Sentence case for titles the source prints in capitals (« DEFINIR LA STRATEGIE… »)."""
-    return title[:1] + title[1:].lower() if title.isupper() else title
-
-
 def page_header(title: str, intro: str) -> None:
     st.title(title)
     st.caption(intro)
@@ -120,8 +115,11 @@ def render_answer(answer: Answer) -> None:
 def sidebar() -> None:
     """Shown on every page, under the navigation."""
     with st.sidebar:
+        from assistant.pack import load_pack
+        from assistant.settings import get_settings
+
         st.caption(
-            "**Jury Blanc** — assistant du titre RNCP « Manager de la stratégie digitale ». "
+            f"**Jury Blanc** — assistant du {load_pack(get_settings().corpus_dir).headline}. "
             "Les réponses citent leurs sources ; la vérification d'un livrable est un avis indicatif : "
             "seul le jury de certification évalue."
         )

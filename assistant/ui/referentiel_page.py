@@ -11,23 +11,16 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.pack import join, load_referentiel, normalize_code
+from assistant.pack import join, load_pack
 from assistant.pack.views import FORMAT_FR, PART_FR, item_markdown, item_view
 from assistant.text.fold import fold
+from assistant.text.labels import ITEM_KIND_FR
 from assistant.ui import components, state
 from assistant.ui.components import safe
 
 if TYPE_CHECKING:
-    from assistant.pack import Criterion, Referentiel
+    from assistant.pack import Criterion, Pack, Referentiel
 
-KIND_FR = {
-    "section": "section",
-    "bloc": "bloc",
-    "activity": "activité",
-    "competency": "compétence",
-    "evaluation": "évaluation",
-    "criterion": "critère",
-}
 MAX_HITS = 30
 
 
@@ -57,17 +50,18 @@ def _item_text(ref: Referentiel, code: str, kind: str) -> str:
     return f"{section.title} {join(section.text)}"
 
 
-def search(ref: Referentiel, query: str) -> tuple[str | None, list[Hit]]:
+def search(pack: Pack, query: str) -> tuple[str | None, list[Hit]]:
     """(exact item code or None, word hits in document order).
 
     A query that normalises to a known code (``cr 7``, ``E5 option 2``) opens that item; otherwise
     every item whose text holds all the query's words (accents and case ignored) is a hit.
     """
+    ref = pack.ref
     query = query.strip()
     if not query:
         return None, []
     kinds = ref.codes()
-    code = normalize_code(query)
+    code = pack.codes.normalize(query)
     if code in kinds:
         return code, []
     words = [w for w in fold(query).split() if len(w) > 1]
@@ -130,7 +124,8 @@ def _render_item(ref: Referentiel, code: str) -> None:
         st.markdown(_markdown_of(ref, code))
 
 
-def _render_search(ref: Referentiel) -> None:
+def _render_search(pack: Pack) -> None:
+    ref = pack.ref
     query = st.text_input(
         "Rechercher un code ou un mot",
         placeholder="CR7, C12, E5 option 2, accessibilité, budget…",
@@ -138,7 +133,7 @@ def _render_search(ref: Referentiel) -> None:
     )
     if not query or not query.strip():
         return
-    code, hits = search(ref, query)
+    code, hits = search(pack, query)
     if code:
         with st.container(border=True):
             _render_item(ref, code)
@@ -151,15 +146,16 @@ def _render_search(ref: Referentiel) -> None:
     )
     for hit in hits[:MAX_HITS]:
         short = hit.text if len(hit.text) <= 110 else hit.text[:107] + "…"
-        with st.expander(f"{hit.code} · {KIND_FR[hit.kind]} — {short}"):
+        with st.expander(f"{hit.code} · {ITEM_KIND_FR[hit.kind]} — {short}"):
             _render_item(ref, hit.code)
 
 
-def _render_browse(ref: Referentiel) -> None:
+def _render_browse(pack: Pack) -> None:
+    ref = pack.ref
     tabs = st.tabs([bloc.label.replace(" option ", " · opt. ") for bloc in ref.blocs])
     for tab, bloc in zip(tabs, ref.blocs, strict=True):
         with tab:
-            st.markdown(f"### {bloc.label} — {components.display_title(bloc.title)}")
+            st.markdown(f"### {bloc.label} — {pack.display_title(bloc.id)}")
             st.markdown(join(bloc.intro))
             for key in bloc.evaluations:
                 ev = ref.evaluation(key)
@@ -184,7 +180,7 @@ def render() -> None:
         "Le référentiel du titre tel qu'il est écrit : blocs, évaluations, critères (texte exact) et, pour "
         "chaque critère, les attendus observables et les fiches méthodologiques qui les enseignent.",
     )
-    ref = load_referentiel(state.settings().corpus_dir)
-    _render_search(ref)
+    pack = load_pack(state.settings().corpus_dir)
+    _render_search(pack)
     st.divider()
-    _render_browse(ref)
+    _render_browse(pack)

@@ -79,7 +79,6 @@ def _asker(key: str, version: str) -> AskerBundle:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _reviewer(key: str) -> ReviewerBundle:
     from assistant.llm.models import LLMConfigError, make_chat_model, model_label
-    from assistant.pack import load_referentiel
     from assistant.review.service import Reviewer
     from assistant.runtime import embedding_for
 
@@ -90,14 +89,7 @@ def _reviewer(key: str) -> ReviewerBundle:
         model = make_chat_model(config)
     except LLMConfigError as exc:
         model, error = None, str(exc)
-    reviewer = Reviewer.create(
-        load_referentiel(config.corpus_dir),
-        embedding_for(config),
-        config.corpus_dir,
-        config.max_upload_mb,
-        model,
-        model_label(config),
-    )
+    reviewer = Reviewer.from_settings(config, embedding_for(config), model=model, model_label=model_label(config))
     return ReviewerBundle(reviewer, error)
 
 

@@ -1,0 +1,98 @@
+"""A certification pack: one RNCP title's référentiel, vocabulary, school file and course materials.
+
+A pack is a folder laid out like ``corpus/`` (``JB_CORPUS_DIR`` selects it). :func:`load_pack`
+reads it once per process and returns the domain object every layer above works from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from assistant.pack.codes import CodeParser
+from assistant.pack.loader import (
+    ATTENDUS_FILE,
+    REFERENTIEL_FILE,
+    VOCABULARY_FILE,
+    load_referentiel,
+    load_vocabulary,
+    source_path,
+)
+from assistant.pack.referentiel import Referentiel
+from assistant.pack.vocabulary import Vocabulary
+from assistant.text.fold import fold
+
+
+@dataclass(frozen=True)
+class Pack:
+    root: Path
+    ref: Referentiel
+    vocab: Vocabulary
+    codes: CodeParser = field(compare=False)
+
+    @property
+    def title(self) -> str:
+        return self.vocab.title
+
+    @property
+    def headline(self) -> str:
+        """« assistant du titre RNCP « … » » for about boxes and help texts."""
+        return f"{self.vocab.title_kind} « {self.vocab.title} »"
+
+    def display_title(self, item_id: str) -> str:
+        """An item's title for display: the pack's accented form, else the data's (sentence case if capitals)."""
+        fallback = ""
+        kind = self.ref.codes().get(item_id)
+        if kind == "bloc":
+            fallback = self.ref.bloc(item_id).title
+        elif kind == "evaluation":
+            fallback = self.ref.bloc(self.ref.evaluation(item_id).bloc).title
+        if fallback.isupper():
+            fallback = fallback[:1] + fallback[1:].lower()
+        if kind == "evaluation":
+            item_id = self.ref.evaluation(item_id).bloc
+        return self.vocab.display(item_id, fallback)
+
+    def data_files(self) -> list[Path]:
+        """The files whose content the référentiel chunks are built from (index version input)."""
+        paths = [
+            self.root / REFERENTIEL_FILE,
+            self.root / ATTENDUS_FILE,
+            source_path(self.root, self.ref),
+            self.root / VOCABULARY_FILE,
+        ]
+        return [p for p in paths if p.is_file()]
+
+    @cached_property
+    def digest(self) -> str:
+        """Hash of the référentiel data files (changes when the pack's data changes)."""
+        h = hashlib.sha256()
+        for path in self.data_files():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()[:16]
+
+    def kind_words(self) -> set[str]:
+        return {fold(w) for forms in self.vocab.item_words.values() for w in forms}
+
+
+def pack_from(root: Path) -> Pack:
+    ref = load_referentiel(root)
+    vocab = load_vocabulary(root)
+    return Pack(root=root, ref=ref, vocab=vocab, codes=CodeParser(vocab.codes, ref.codes()))
+
+
+@lru_cache(maxsize=4)
+def _cached(root: str) -> Pack:
+    return pack_from(Path(root))
+
+
+def load_pack(root: Path | None = None) -> Pack:
+    """The pack at ``root`` (default: the configured ``corpus_dir``), cached per process."""
+    if root is None:
+        from assistant.settings import get_settings
+
+        root = get_settings().corpus_dir
+    return _cached(str(root.resolve()))

@@ -1,0 +1,76 @@
+"""User-facing French labels shared by the index, the reports and the UI (one place for each)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# Every warning code a document load or a review can raise (the `check --json` contract lists them).
+WarningCode = Literal[
+    "prompt_injection",
+    "evaluation_mismatch",
+    "little_text",
+    "truncated",
+    "hidden_text",
+    "llm_fallback",
+    "pages_without_text",
+    "page_unreadable",
+    "extension_mismatch",
+    "encoding",
+    "front_matter_invalid",
+]
+
+WARNING_TITLES: dict[str, str] = {
+    "prompt_injection": "Instructions détectées dans le document",
+    "evaluation_mismatch": "Le document semble correspondre à une autre évaluation",
+    "little_text": "Texte insuffisant",
+    "truncated": "Document tronqué",
+    "hidden_text": "Texte invisible détecté",
+    "llm_fallback": "Modèle de langage indisponible",
+    "pages_without_text": "Pages sans texte",
+    "page_unreadable": "Page illisible",
+    "extension_mismatch": "Extension inattendue",
+    "encoding": "Encodage du texte",
+    "front_matter_invalid": "En-tête du document illisible",
+}
+
+
+def warning_title(code: str) -> str:
+    """The French heading of a warning code (every code has one)."""
+    return WARNING_TITLES.get(code, "Point d'attention")
+
+
+# Référentiel item kinds, as a short noun.
+ITEM_KIND_FR: dict[str, str] = {
+    "section": "section",
+    "bloc": "bloc",
+    "activity": "activité",
+    "competency": "compétence",
+    "evaluation": "évaluation",
+    "criterion": "critère",
+}
+
+# Chunk kinds, as the orienting header of an indexed passage.
+CHUNK_KIND_FR: dict[str, str] = {
+    "criterion": "critère d'évaluation",
+    "block": "bloc de critères tel qu'imprimé",
+    "competency": "compétence",
+    "activity": "activité",
+    "evaluation": "modalité d'évaluation",
+    "bloc": "présentation du bloc",
+    "section": "introduction du référentiel",
+    "attendus": "attendus (fiche pédagogique du projet)",
+}
+
+# Substance kinds an attendu requires, as "what is missing".
+SUBSTANCE_FR: dict[str, str] = {
+    "amount": "montants chiffrés",
+    "figure": "chiffres",
+    "date": "dates ou jalons",
+    "tool": "outils nommés",
+    "kpi": "indicateurs avec valeurs ou cibles",
+    "role": "profils ou acteurs nommés",
+    "reason": "justification",
+    "comparison": "comparaison",
+    "verbatim": "verbatims ou citations",
+    "structure": "présentation structurée (tableau, liste, étapes)",
+}
