@@ -78,7 +78,7 @@ class ReviewEngine:
         self.embedding = embedding
         self.corpus_dir = pack.root
         self.settings = settings or ReviewSettings()
-        self.signals = Signals(pack.vocab)
+        self.signals = Signals(pack.vocab, pack.ref.codes())
         self._attendu_vectors: dict[str, list[float]] = {}
         self._echo_grams: dict[str, set[tuple[str, ...]]] = {}
         # Keyword weights: a stem shared by many attendus ("tableau", "objectif") says little.
@@ -133,7 +133,9 @@ class ReviewEngine:
                 any(self.keyword_coverage(a, fact.stems) >= 0.5 for a in crit.attendus)
                 for crit in self.ref.criteria_of(key)
             )
-            need = max(self.settings.summary_criteria, math.ceil(0.6 * len(self.ref.criteria_of(key))))
+            count = len(self.ref.criteria_of(key))
+            # An evaluation with fewer criteria than summary_criteria: touching all of them is a summary.
+            need = min(count, max(self.settings.summary_criteria, math.ceil(0.6 * count)))
             fact.summary = touched >= need and len(passage.text.split()) < self.settings.summary_max_words
         sample = " ".join(p.text for p in draft.passages[:20])[:4000]
         index = DraftIndex(draft, keyword, facts, foreign=detect_language(sample) == "en")

@@ -45,7 +45,7 @@ class LLMReviewer:
         self.model = model
         self.label = label
         self.pack = pack
-        self.signals = Signals(pack.vocab)
+        self.signals = Signals(pack.vocab, pack.ref.codes())
 
     def _call(self, messages: list[BaseMessage]) -> CriterionJudgement:
         try:

@@ -8,6 +8,7 @@ word lists (tools, indicators, roles) come from the pack's vocabulary; the rest 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from assistant.pack.vocabulary import Vocabulary
 from assistant.text.fold import fold
@@ -61,7 +62,10 @@ WEAK_KINDS = {"reason", "comparison", "structure", "role"}
 class Signals:
     """Substance detectors for one pack (its tools, indicators and roles)."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary, ids: Iterable[str] = ()) -> None:
+        # The référentiel's own ids ("CR7", "EC1.2"): citing a criterion's code is not a specific.
+        names = sorted(ids, key=len, reverse=True)
+        self.ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])") if names else None
         self.tool = re.compile(rf"\b({_alternation(vocab.tools)})\b", re.IGNORECASE)
         self.kpi = re.compile(rf"({_alternation(vocab.kpis)})", re.IGNORECASE)
         self.role = re.compile(rf"\b({_alternation(vocab.roles)})\b", re.IGNORECASE)
@@ -96,8 +100,10 @@ class Signals:
     def specifics(self, text: str, common: set[str] | frozenset[str] = frozenset()) -> int:
         """How many concrete specifics a passage holds (numbers, amounts, dates, named tools, proper names, quotes).
 
-        Words of ``common`` (the référentiel's own vocabulary, e.g. "RFM") are not specifics.
+        Words of ``common`` (the référentiel's own vocabulary, e.g. "RFM") and its ids are not specifics.
         """
+        if self.ids is not None:
+            text = self.ids.sub(" ", text)
         folded = _folded(text)
         count = len(NUMBER.findall(text)) + len(PERCENT.findall(text)) + len(AMOUNT.findall(text))
         count += len(self.tool.findall(folded)) + len(VERBATIM.findall(text))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_SENTENCES = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+# A full stop followed by a digit ("12.5", a code such as "EC1.2") does not end a sentence.
+_SENTENCES = re.compile(r"(?:[^.!?\n]|\.(?=\d))+(?:[.!?]+|$)", re.MULTILINE)
 _BOUNDARY = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 

@@ -4,8 +4,9 @@ Nothing here does work at import time. The heavy library modules (Chroma, LangCh
 embedder) are imported inside the functions so the first page paints before they load.
 
 - The runtime (embedder, vector store, retriever) and the asker are keyed on the settings and on
-  ``index_version(settings)``: an ingestion run (CLI or Administration page) writes a new manifest,
-  the key changes, and the next page run opens a fresh retriever.
+  ``index_version(settings)``, read from the Chroma collection: an ingestion run (CLI, Administration
+  page, or another instance on the same Chroma server) writes a new version there, the key changes,
+  and the next page run opens a fresh retriever.
 - The reviewer needs no index (only the référentiel and the embedder), so the check page works
   even when the index is unavailable.
 - The first indexing of an empty data directory happens once, under a lock, with a progress bar.
