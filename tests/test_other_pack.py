@@ -137,3 +137,21 @@ def test_the_app_opens_on_the_pack(pack_env: Path) -> None:
         "EV2 — Bloc 2 : Piloter et évaluer un projet de médiation",
         "EV3 — Bloc 2 : Piloter et évaluer un projet de médiation",
     ]
+
+
+def test_the_chat_suggests_the_packs_questions(pack_env: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert "Que dit le EC1.2 ?" in [b.label for b in at.button]
+    next(b for b in at.button if b.label == "Que dit le EC1.2 ?").click().run()
+    assert not at.exception, at.exception
+    assert any("EC1.2" in str(m.value) for msg in at.chat_message for m in msg.markdown)
+
+
+def test_every_verbatim_field_of_the_pack_is_in_its_source() -> None:
+    from assistant.pack import source_text
+    from tests.test_referentiel_data import all_verbatim, normalise
+
+    source = normalise(source_text(PACK))
+    missing = [where for where, frags in all_verbatim(load_pack(PACK).ref) for f in frags if normalise(f) not in source]
+    assert not missing

@@ -120,6 +120,9 @@ class Vocabulary(_Model):
         default_factory=dict, description="Words that ask about evaluation formats (group, individual, oral)."
     )
     fact_kinds: dict[str, FactKind] = Field(default_factory=dict)
+    suggested_questions: dict[Literal["candidate", "tutor", "admissions"], list[str]] = Field(
+        default_factory=dict, description="A few questions per audience shown to first-time users of the chat."
+    )
     generic_stems: list[str] = Field(
         default_factory=list, description="Stems too common to anchor a question in the domain on their own."
     )

@@ -20,26 +20,9 @@ if TYPE_CHECKING:
 
     from assistant.answer.ask import Asker
     from assistant.answer.models import Answer, Audience
+    from assistant.pack import Pack
 
 AUDIENCE_LABELS: dict[str, str] = {"candidate": "Candidat", "tutor": "Tuteur", "admissions": "Admissions"}
-
-STARTERS: dict[str, list[str]] = {
-    "candidate": [
-        "Quels sont les critères d'évaluation de l'E2 ?",
-        "Que faut-il montrer pour valider le CR7 ?",
-        "Comment se déroule l'évaluation du bloc 3 ?",
-    ],
-    "tutor": [
-        "Quels critères parlent d'accessibilité ?",
-        "Qu'attend le jury pour le CR9 ?",
-        "Quelles sont les modalités de l'E4 ?",
-    ],
-    "admissions": [
-        "Quelles options existe-t-il pour le bloc 5 ?",
-        "Quels aménagements pour les candidats en situation de handicap ?",
-        "Quel est le coût de la formation ?",
-    ],
-}
 
 TURNS = "chat_turns"
 PENDING = "chat_pending"
@@ -153,10 +136,13 @@ def _controls() -> str:
     return str(audience)
 
 
-def _starters(audience: str) -> None:
+def _starters(pack: Pack, audience: str) -> None:
+    questions = pack.vocab.suggested_questions.get(audience, [])  # type: ignore[call-overload]
+    if not questions:
+        return
     st.markdown("**Pour commencer, par exemple :**")
-    cols = st.columns(len(STARTERS[audience]))
-    for col, question in zip(cols, STARTERS[audience], strict=True):
+    cols = st.columns(len(questions))
+    for col, question in zip(cols, questions, strict=True):
         with col:
             st.button(question, on_click=_ask_starter, args=(question,), width="stretch")
 
@@ -176,10 +162,13 @@ def render() -> None:
     st.caption(f"Mode de réponse : {components.mode_label(bundle.asker.mode)}")
 
     turns = _turns()
-    typed = st.chat_input("Posez votre question (ex. : « Que faut-il pour le CR7 ? »)", max_chars=1000)
+    pack = bundle.asker.service.pack
+    example = next(iter(pack.vocab.codes.examples), "")
+    hint = f" (ex. : « Que faut-il pour le {example} ? »)" if example else ""
+    typed = st.chat_input(f"Posez votre question{hint}", max_chars=1000)
     question = (typed or st.session_state.pop(PENDING, None) or "").strip()
     if not turns and not question:
-        _starters(audience)
+        _starters(pack, audience)
     for turn in turns:
         _render_turn(turn)
     if not question:

@@ -53,7 +53,7 @@ def _item_text(ref: Referentiel, code: str, kind: str) -> str:
 def search(pack: Pack, query: str) -> tuple[str | None, list[Hit]]:
     """(exact item code or None, word hits in document order).
 
-    A query that normalises to a known code (``cr 7``, ``E5 option 2``) opens that item; otherwise
+    A query that normalises to a known code (``cr 7``, ``bloc 3``) opens that item; otherwise
     every item whose text holds all the query's words (accents and case ignored) is a hit.
     """
     ref = pack.ref
@@ -128,7 +128,7 @@ def _render_search(pack: Pack) -> None:
     ref = pack.ref
     query = st.text_input(
         "Rechercher un code ou un mot",
-        placeholder="CR7, C12, E5 option 2, accessibilité, budget…",
+        placeholder=", ".join([*pack.vocab.codes.examples[:3], "accessibilité", "budget…"]),
         key="ref_query",
     )
     if not query or not query.strip():
