@@ -32,6 +32,10 @@ class EvalQuestion(BaseModel):
     audience: Literal["candidate", "tutor", "admissions"]
     codes: list[str] = Field(default_factory=list)
     must_mention: list[str] = Field(default_factory=list)
+    split: Literal["tune", "test"] = Field("tune", description="Fixed once, before tuning: tune on tune only.")
+    failure_class: Literal[1, 2, 3, 4, 5] | None = Field(
+        None, description="The held-out failure class the question exercises (issue 12), if any."
+    )
 
     @property
     def in_scope(self) -> bool:
