@@ -209,14 +209,17 @@ def check(
 @app.command(name="eval")
 def run_eval(
     which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | redteam | all")] = "all",
+    split: Annotated[str, typer.Option("--split", help="tune | test | all (questions).")] = "all",
     as_json: JsonFlag = False,
 ) -> None:
     """Évaluer l'assistant sur les jeux de développement du pack (evals/)."""
-    from assistant.evaluate.runner import EVAL_SETS, run_evals
+    from assistant.evaluate.runner import EVAL_SETS, SPLITS, run_evals
 
     if which not in EVAL_SETS:
         fail("unknown_eval", f"jeu inconnu « {which} » ; valeurs possibles : {', '.join(EVAL_SETS)}", as_json=as_json)
-    results, text = run_evals(which)
+    if split not in SPLITS:
+        fail("unknown_split", f"partie inconnue « {split} » ; valeurs possibles : {', '.join(SPLITS)}", as_json=as_json)
+    results, text = run_evals(which, split)
     if as_json:
         emit_json(results)
     else:

@@ -55,5 +55,5 @@ def build_runtime(
 
         ingest(settings, embedding, store=store, progress=progress)
     pack = load_pack(settings.corpus_dir)
-    retriever = HybridRetriever(store, pack, settings=settings.retrieval)
+    retriever = HybridRetriever(store, pack, settings=settings.retrieval, answer_settings=settings.answer)
     return Runtime(settings, embedding, store, retriever, pack, store.index_version())

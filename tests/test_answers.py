@@ -238,3 +238,35 @@ def test_overview_questions_list_every_item_from_the_structured_data(service: An
     evaluations = service.answer("Which evaluations are there?")
     assert all(f"**{k}**" in evaluations.answer for k in ("E1", "E4", "E5-opt3"))
     assert_citations_valid(evaluations)
+
+
+# ---- answerability decided from evidence -------------------------------------------------------
+def test_a_question_about_what_no_document_holds_is_refused(service: AnswerService) -> None:
+    """Quoting the nearest items to a question they do not answer is not an answer."""
+    for question in (
+        "Does this title let me work in Canada?",
+        "Peut-on faire un semestre Erasmus pendant la formation ?",
+        "Peut-on suivre la formation entièrement à distance ?",
+    ):
+        answer = service.answer(question)
+        assert answer.refused and not answer.sources, (question, answer.answer)
+
+
+def test_a_named_option_and_a_topic_give_the_items_not_the_overview(service: AnswerService) -> None:
+    answer = service.answer("Dans l'option e-commerce, quel critère porte sur la matrice de risques ?")
+    assert not answer.refused
+    assert answer.sources[0].codes == ["CR1-2"]
+    assert "Activités du bloc" not in answer.answer and "présentation du bloc" not in answer.answer
+
+
+def test_a_named_part_gives_the_criteria_of_that_part(service: AnswerService) -> None:
+    answer = service.answer("La partie individuelle de l'E5 option 2, ce sont quels critères ?")
+    cited = {code for s in answer.sources for code in s.codes}
+    assert {"CR2-4", "CR2-5"} <= cited and not cited & {"CR2-1", "CR2-2", "CR2-3"}
+
+
+def test_a_question_word_alone_does_not_make_a_fact_kind(service: AnswerService) -> None:
+    """« à qui s'adresse le kit… » asks about an audience, not for an address."""
+    answer = service.answer("À qui s'adresse le kit pédagogique de vulgarisation ?")
+    assert not answer.refused
+    assert any("CR19" in s.codes or "C19" in s.codes for s in answer.sources)

@@ -37,6 +37,7 @@ class ScopeDecision:
     fact_kind: str | None = None
     fields: tuple[str, ...] = ()
     reason: str = ""
+    weak_span: str = ""  # the question words that suggested the fact kind, when only a weak pattern did
 
 
 def assess_scope(question: str, domain_anchor: bool, fact_kinds: dict[str, FactKind]) -> ScopeDecision:
@@ -49,6 +50,11 @@ def assess_scope(question: str, domain_anchor: bool, fact_kinds: dict[str, FactK
     for name, kind in fact_kinds.items():
         if any(re.search(p, q) for p in kind.patterns):
             return ScopeDecision(False, fact_kind=name, fields=tuple(kind.fields), reason="fact_not_in_referentiel")
+    for name, kind in fact_kinds.items():
+        for pattern in kind.weak_patterns:
+            if m := re.search(pattern, q):
+                return ScopeDecision(False, fact_kind=name, fields=tuple(kind.fields), reason="fact_kind_suggested",
+                                     weak_span=m.group(0))  # fmt: skip
     if not domain_anchor:
         return ScopeDecision(False, reason="no_domain_anchor")
     return ScopeDecision(True)

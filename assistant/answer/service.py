@@ -15,6 +15,7 @@ from assistant.pack.school import SchoolInfo, load_school
 from assistant.retrieve.crosscut import crosscut, item_texts
 from assistant.retrieve.hybrid import Hit, RetrievalFilter
 from assistant.runtime import Runtime
+from assistant.text.fold import fold
 from assistant.text.language import Lang, detect_language
 from assistant.text.tokens import tokenize
 
@@ -40,6 +41,7 @@ class AnswerService:
         self.pack = runtime.pack
         self.structured = StructuredAnswerer(runtime.retriever, runtime.pack, runtime.settings.corpus_dir)
         self.extractor = Extractor(list(runtime.retriever.by_id.values()), runtime.settings.answer)
+        self.key_terms = runtime.retriever.key_terms
         self.school: SchoolInfo = load_school(runtime.settings.corpus_dir)
         vocab: set[str] = set()
         for _, text in item_texts(runtime.ref).values():
@@ -65,11 +67,15 @@ class AnswerService:
         scope = assess_scope(question, bool(codes) or self.anchored(question), fact_kinds)
         prepared = Prepared(question, lang, audience, codes, scope)
         asked = fact_kinds.get(scope.fact_kind or "")
-        if not scope.in_scope and asked is not None and asked.evidence:
+        if not scope.in_scope and asked is not None and (asked.evidence or scope.weak_span):
             # Check whether the retrieved rules actually hold that kind of fact before refusing.
             hits = self.rt.retriever.search(question, k=3, filters=RetrievalFilter(doc_types=("referentiel",)))
-            if holds_fact(asked, [h.chunk.body for h in hits]):
+            texts = [h.chunk.body for h in hits]
+            if holds_fact(asked, texts):
                 prepared.scope = scope = ScopeDecision(True, fact_kind=scope.fact_kind, reason="fact_in_referentiel")
+            elif scope.weak_span and self.holds_the_rest(question, scope.weak_span, texts):
+                # "quand le candidat présente-t-il son REX ?": the question word was not asking for a date.
+                prepared.scope = scope = ScopeDecision(True, fact_kind=scope.fact_kind, reason="question_word_only")
         if scope.in_scope:
             t0 = time.perf_counter()
             prepared.hits = self.rt.retriever.search(question, k=self.rt.settings.top_k)
@@ -81,15 +87,19 @@ class AnswerService:
         t0 = time.perf_counter()
         book = SourceBook()
         kind = "refusal"
+        by_words = False
         lines: list[str] = []
         if not p.scope.in_scope:
             lines, kind = self._out_of_scope(p, book)
         elif p.codes:
-            lines, kind = self.structured.items(p.codes, book, p.audience, p.lang), "item"
+            narrowed = self.rt.retriever.narrower.narrow(p.question, p.codes)
+            lines, kind = self.structured.items(narrowed or p.codes, book, p.audience, p.lang), "item"
         else:
             cc = crosscut(self.pack, p.question, self.rt.settings.retrieval.crosscut_ratio)
             if cc and cc.matches:
                 lines, kind = self.structured.crosscut(cc, book, p.lang), "crosscut"
+                # Formats and overviews come from the structure; concept lists must hold the concept.
+                by_words = bool(cc.concepts) and cc.format_query is None
                 lines += self._sheet_hint(p.hits, book, p.lang)
             else:
                 leads = self.extractor.lead_items(p.question, p.hits, p.lang)
@@ -103,6 +113,8 @@ class AnswerService:
                     kind = "extractive"
                 else:
                     lines = self._refusal_lines(p.lang)
+        if (kind == "extractive" or (kind == "crosscut" and by_words)) and not self.holds_the_ask(p.question, book):
+            book, lines, kind = SourceBook(), self._refusal_lines(p.lang), "refusal"
         p.timings["compose_ms"] = (time.perf_counter() - t0) * 1000
         return Answer(
             question=p.question,
@@ -115,6 +127,18 @@ class AnswerService:
             lang=p.lang,
             kind=kind,
         )
+
+    def holds_the_ask(self, question: str, book: SourceBook) -> bool:
+        """Do the passages to be cited hold what the question asks about (its key terms, by rarity)?"""
+        terms = self.key_terms.terms(question)
+        coverage = self.key_terms.coverage(terms, [s.text for s in book.sources])
+        return bool(coverage >= self.rt.settings.answer.min_coverage)
+
+    def holds_the_rest(self, question: str, span: str, texts: list[str]) -> bool:
+        """Without the words that suggested a fact kind, is the question about what these passages hold?"""
+        rest = fold(question).replace("’", "'").replace(span, " ")
+        terms = self.key_terms.terms(rest)
+        return bool(terms) and self.key_terms.coverage(terms, texts) >= self.rt.settings.answer.min_coverage
 
     def _refusal_lines(self, lang: Lang) -> list[str]:
         contact = self.school.contact

@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.answer.models import Answer
 from assistant.evaluate.dataset import EvalQuestion, group_mean
+from assistant.retrieve.evidence import KeyTerms
 from assistant.text.fold import fold
 
 _CITE = re.compile(r"\[(\d+)\]")
@@ -25,14 +26,31 @@ def citations(answer: Answer) -> tuple[list[int], list[int]]:
     return [n for n in cited if n in ranks], [n for n in cited if n not in ranks]
 
 
-def score(q: EvalQuestion, a: Answer) -> dict[str, Any]:
+def cited_precision(q: EvalQuestion, a: Answer, terms: KeyTerms) -> list[bool]:
+    """For each cited source: does it hold a key term of the question or carry a gold item?"""
+    valid, _ = citations(a)
+    asked = terms.terms(q.question)
+    by_rank = {s.rank: s for s in a.sources}
+    out = []
+    for rank in dict.fromkeys(valid):
+        source = by_rank[rank]
+        out.append(bool(set(q.codes) & set(source.codes)) or terms.holds_any(asked, source.text))
+    return out
+
+
+def score(q: EvalQuestion, a: Answer, terms: KeyTerms) -> dict[str, Any]:
     valid, invalid = citations(a)
     text = normalise(a.answer)
     mentions = [normalise(m) in text for m in q.must_mention]
+    precise = cited_precision(q, a, terms) if not a.refused else []
     return {
         "id": q.id,
         "type": q.type,
         "lang": q.lang,
+        "split": q.split,
+        "failure_class": q.failure_class,
+        "cited": len(precise),
+        "cited_on_topic": sum(precise),
         "in_scope": q.in_scope,
         "refused": a.refused,
         "has_valid_citation": bool(valid),
@@ -47,7 +65,8 @@ def evaluate_answers(runtime: Any, questions: list[EvalQuestion]) -> dict[str, A
     from assistant.answer.service import AnswerService
 
     service = AnswerService(runtime)
-    rows = [score(q, service.answer(q.question, q.audience)) for q in questions]
+    terms = service.key_terms
+    rows = [score(q, service.answer(q.question, q.audience), terms) for q in questions]
     ins = [r for r in rows if r["in_scope"]]
     oos = [r for r in rows if not r["in_scope"]]
     mm = [r for r in ins if r["must_mention"] is not None]
@@ -60,13 +79,27 @@ def evaluate_answers(runtime: Any, questions: list[EvalQuestion]) -> dict[str, A
         "out_of_scope_refusal_rate": sum(r["refused"] for r in oos) / max(len(oos), 1),
         "false_refusal_rate": sum(r["refused"] for r in ins) / max(len(ins), 1),
         "refused_with_citations": sum(r["refused"] and r["has_valid_citation"] for r in rows),
+        "citation_precision": sum(r["cited_on_topic"] for r in rows) / max(sum(r["cited"] for r in rows), 1),
     }
+    by_class: dict[str, dict[str, float]] = {}
+    for cls in sorted({r["failure_class"] for r in rows if r["failure_class"]}):
+        members = [r for r in rows if r["failure_class"] == cls]
+        inside = [r for r in members if r["in_scope"]]
+        outside = [r for r in members if not r["in_scope"]]
+        by_class[str(cls)] = {
+            "n": len(members),
+            "answered_right": sum(not r["refused"] and (r["must_mention"] or 0) >= 1 for r in inside) / len(inside)
+            if inside
+            else float("nan"),
+            "refused_right": sum(r["refused"] for r in outside) / len(outside) if outside else float("nan"),
+        }
     for r in mm:
         r["mm"] = r["must_mention"]
     return {
         "summary": summary,
         "must_mention_by_type": group_mean(mm, "type", "mm"),
         "must_mention_by_lang": group_mean(mm, "lang", "mm"),
+        "by_failure_class": by_class,
         "rows": rows,
     }
 
@@ -81,7 +114,13 @@ def format_answers(result: dict[str, Any]) -> str:
         f"  out-of-scope refusal rate                 {s['out_of_scope_refusal_rate']:.3f}",
         f"  false refusal rate (in-scope refused)     {s['false_refusal_rate']:.3f}",
         f"  refusals carrying citations               {s['refused_with_citations']}",
+        f"  citation precision (cited holds the ask)  {s['citation_precision']:.3f}",
     ]
+    for cls, row in result.get("by_failure_class", {}).items():
+        lines.append(
+            f"  failure class {cls}  n={int(row['n']):<3} in-scope fully answered {row['answered_right']:.3f}"
+            f"  out-of-scope refused {row['refused_right']:.3f}"
+        )
     for key in ("must_mention_by_type", "must_mention_by_lang"):
         for value, (mean, n) in result[key].items():
             lines.append(f"  {key.removeprefix('must_mention_')}={value:<13} n={n:<3} must-mention {mean:.3f}")

@@ -6,9 +6,12 @@ from typing import Any, Literal, get_args
 
 EvalSet = Literal["retrieval", "answers", "drafts", "redteam", "all"]
 EVAL_SETS: tuple[str, ...] = get_args(EvalSet)
+Split = Literal["tune", "test", "all"]
+SPLITS: tuple[str, ...] = get_args(Split)
 
 
-def run_evals(which: str) -> tuple[dict[str, Any], str]:
+def run_evals(which: str, split: str = "all") -> tuple[dict[str, Any], str]:
+    """Run ``which`` on the questions of ``split`` (tune: the thresholds are set on it; test: held out)."""
     from assistant.evaluate.dataset import dev_sets_dir, load_questions
     from assistant.runtime import build_runtime
 
@@ -16,16 +19,19 @@ def run_evals(which: str) -> tuple[dict[str, Any], str]:
     texts: list[str] = []
     runtime = build_runtime()
     evals_dir = dev_sets_dir(runtime.settings)
+    questions = [q for q in load_questions(evals_dir) if split == "all" or q.split == split]
+    texts.append(f"Split: {split} ({len(questions)} questions)")
+    results["split"] = split
     if which in ("retrieval", "all"):
         from assistant.evaluate.retrieval_eval import evaluate_retrieval, format_retrieval
 
-        res = evaluate_retrieval(runtime.retriever, load_questions(evals_dir))
+        res = evaluate_retrieval(runtime.retriever, questions)
         results["retrieval"] = res
         texts.append(format_retrieval(res))
     if which in ("answers", "all"):
         from assistant.evaluate.answers_eval import evaluate_answers, format_answers
 
-        res = evaluate_answers(runtime, load_questions(evals_dir))
+        res = evaluate_answers(runtime, questions)
         results["answers"] = res
         texts.append(format_answers(res))
     if which in ("drafts", "all"):

@@ -82,12 +82,17 @@ class FactKind(_Model):
     """A kind of fact users ask for that the référentiel does not hold (fees, dates…)."""
 
     patterns: list[str] = Field(min_length=1, description="Regexes on the accent-folded question.")
+    weak_patterns: list[str] = Field(
+        default_factory=list,
+        description="Question words that often, not always, ask for this kind (« quand… »): the question is "
+        "answered when, without them, the référentiel passages hold its key terms.",
+    )
     fields: list[str] = Field(default_factory=list, description="School-file fields that may answer it.")
     evidence: str | None = Field(
         None, description="Regex on folded text: a référentiel passage holding such a fact makes it answerable."
     )
 
-    @field_validator("patterns")
+    @field_validator("patterns", "weak_patterns")
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
         return [_check_regex(p) for p in value]

@@ -16,7 +16,9 @@ from assistant.index.keyword_index import KeywordIndex
 from assistant.index.store import VectorStore
 from assistant.pack import Pack, Referentiel
 from assistant.retrieve.crosscut import crosscut
-from assistant.settings import RetrievalSettings
+from assistant.retrieve.evidence import KeyTerms
+from assistant.retrieve.narrow import Narrower
+from assistant.settings import AnswerSettings, RetrievalSettings
 
 
 class RetrievalFilter(BaseModel):
@@ -81,6 +83,7 @@ class HybridRetriever:
         pack: Pack,
         chunks: list[Chunk] | None = None,
         settings: RetrievalSettings | None = None,
+        answer_settings: AnswerSettings | None = None,
     ) -> None:
         self.store = store
         self.pack = pack
@@ -102,6 +105,8 @@ class HybridRetriever:
             if c.kind == "block":
                 for code in c.codes:
                     self.own.setdefault(code, []).append(c.id)
+        self.key_terms = KeyTerms(pack, [c.text for c in chunks], answer_settings)
+        self.narrower = Narrower(pack, self.key_terms)
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -110,6 +115,9 @@ class HybridRetriever:
         known = self.ref.codes()
         codes = [c for c in self.pack.codes.find(query) if c in known]
         ordered: list[str] = []
+        # A container named with a topic or a part: its members that hold it come first.
+        for code in self.narrower.narrow(query, codes):
+            ordered += self.own.get(code, [])[:1]
         for code in codes:
             ordered += self.own.get(code, [])
         for code in codes:
