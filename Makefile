@@ -34,6 +34,7 @@ lint: install ## ruff + mypy
 bench: install ## benchmarks (figures printed and written to evals/results/)
 	$(PY) -m evals.bench
 	$(PY) -m evals.bench_app
+	$(PY) -m evals.bench_cold
 
 eval: install ## the project's own dev sets
 	$(PY) -m assistant eval

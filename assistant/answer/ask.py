@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from langchain_core.language_models.chat_models import BaseChatModel
-
-from assistant.answer.llm_answer import Event, LLMAnswerer
-from assistant.answer.models import Answer, Audience
+from assistant.answer.models import Answer, Audience, Event
 from assistant.answer.service import AnswerService
 from assistant.index.store import IndexError_
 from assistant.llm.models import make_chat_model, model_label
 from assistant.runtime import Runtime
+
+if TYPE_CHECKING:  # chat-model machinery loads only when a model is configured
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from assistant.answer.llm_answer import LLMAnswerer
 
 
 class Asker:
@@ -21,7 +24,11 @@ class Asker:
         if model is None and use_settings_model:
             model = make_chat_model(runtime.settings)
         label = model_label(runtime.settings) if runtime.settings.llm else f"llm:{type(model).__name__}"
-        self.llm = LLMAnswerer(self.service, model, label) if model is not None else None
+        self.llm: LLMAnswerer | None = None
+        if model is not None:
+            from assistant.answer.llm_answer import LLMAnswerer
+
+            self.llm = LLMAnswerer(self.service, model, label)
 
     @property
     def mode(self) -> str:

@@ -31,8 +31,8 @@ class Extractor:
     def __init__(self, chunks: list[Chunk], settings: AnswerSettings | None = None) -> None:
         self.settings = settings or AnswerSettings()
         df: dict[str, int] = {}
-        for chunk in chunks:
-            for stem in set(tokenize([chunk.body])[0]):
+        for toks in tokenize([chunk.body for chunk in chunks]):  # one batched call: this is start-up time
+            for stem in set(toks):
                 df[stem] = df.get(stem, 0) + 1
         self.n = max(len(chunks), 1)
         self.df = df

@@ -11,12 +11,11 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answer.models import Answer, Audience
+from assistant.answer.models import Answer, Audience, Event
 from assistant.answer.phrases import t
 from assistant.answer.service import AnswerService, Prepared
 from assistant.answer.sources import SourceBook
@@ -27,13 +26,6 @@ from assistant.safety.guard import guard_output
 log = logging.getLogger(__name__)
 _CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 LANG_NAME = {"fr": "français", "en": "anglais (English)"}
-
-
-@dataclass
-class Event:
-    kind: str  # "token" | "final"
-    text: str = ""
-    answer: Answer | None = None
 
 
 def clean_citations(text: str, valid: set[int]) -> tuple[str, int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,3 +37,10 @@ class Answer(BaseModel):
     audience: Audience = "candidate"
     lang: Lang = "fr"
     kind: str = Field("", description="How it was answered: item, crosscut, extractive, school, refusal.")
+
+
+@dataclass
+class Event:
+    kind: str  # "token" | "final"
+    text: str = ""
+    answer: Answer | None = None

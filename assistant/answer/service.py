@@ -43,12 +43,9 @@ class AnswerService:
         self.extractor = Extractor(list(runtime.retriever.by_id.values()), runtime.settings.answer)
         self.key_terms = runtime.retriever.key_terms
         self.school: SchoolInfo = load_school(runtime.settings.corpus_dir)
-        vocab: set[str] = set()
-        for _, text in item_texts(runtime.ref).values():
-            vocab.update(tokenize([text])[0])
-        for crit in runtime.ref.criteria:
-            for att in crit.attendus:
-                vocab.update(tokenize([f"{att.label} {att.evidence} {' '.join(att.keywords)}"])[0])
+        texts = [text for _, text in item_texts(runtime.ref).values()]
+        texts += [f"{a.label} {a.evidence} {' '.join(a.keywords)}" for c in runtime.ref.criteria for a in c.attendus]
+        vocab = {s for toks in tokenize(texts) for s in toks}  # one batched call: this is start-up time
         self.domain_vocab = vocab - set(self.pack.vocab.generic_stems)
 
     # ---- decisions ------------------------------------------------------------------------

@@ -6,12 +6,14 @@ Providers: ``ollama:<model>``, ``openai:<model>`` (any OpenAI-compatible server 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from langchain_core.language_models.chat_models import BaseChatModel
 
 from assistant.settings import Settings
+
+if TYPE_CHECKING:  # the offline path never loads chat-model machinery
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 PROVIDERS = ("ollama", "openai", "mistralai")
 

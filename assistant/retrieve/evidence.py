@@ -31,12 +31,11 @@ class KeyTerms:
         self.pack = pack
         self.settings = settings or AnswerSettings()
         df: dict[str, int] = {}
-        n = 0
-        for text in texts:
-            n += 1
-            for s in set(tokenize([text])[0]):
+        batch = tokenize(list(texts))  # one batched call: this is start-up time
+        for toks in batch:
+            for s in set(toks):
                 df[s] = df.get(s, 0) + 1
-        self.n = max(n, 1)
+        self.n = max(len(batch), 1)
         self.df = df
         vocab = pack.vocab
         frame = {stem(w) for w in vocab.frame_set} | set(vocab.frame_set) | set(vocab.generic_stems)
@@ -79,9 +78,8 @@ class KeyTerms:
         total = sum(terms.values())
         if total <= 0:
             return 1.0
-        held: set[str] = set()
-        for text in texts:
-            held.update(tokenize([text])[0])
+        items = list(texts)
+        held = {s for toks in tokenize(items) for s in toks} if items else set()
         return sum(w for s, w in terms.items() if s in held) / total
 
     def holds_any(self, terms: dict[str, float], text: str) -> bool:
