@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.index.embeddings import EmbeddingChoice, make_embeddings
-from assistant.index.ingest import ProgressFn
 from assistant.index.store import VectorStore, read_index_version
 from assistant.pack import Pack, Referentiel, load_pack
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # indexing (loaders, splitters) loads only when the index must be built
+    from assistant.index.ingest import ProgressFn
 
 _lock = threading.Lock()
 _embeddings: dict[str, EmbeddingChoice] = {}

@@ -115,11 +115,16 @@ class HybridRetriever:
         known = self.ref.codes()
         codes = [c for c in self.pack.codes.find(query) if c in known]
         ordered: list[str] = []
-        # A container named with a topic or a part: its members that hold it come first.
-        for code in self.narrower.narrow(query, codes):
+        # A container named with a topic: its members that hold it come first; with a part only, the
+        # container (which describes its parts) comes first, then the part's members.
+        narrowed = self.narrower.narrow(query, codes)
+        first = narrowed if self.narrower.by_topic(query, codes) else []
+        for code in first:
             ordered += self.own.get(code, [])[:1]
         for code in codes:
             ordered += self.own.get(code, [])
+        for code in narrowed:
+            ordered += self.own.get(code, [])[:1]
         for code in codes:
             for partner in partners(self.ref, code):
                 ordered += self.own.get(partner, [])[:1]

@@ -65,6 +65,14 @@ class Narrower:
             return "group"
         return None
 
+    def by_topic(self, question: str, codes: list[str]) -> bool:
+        """Does the question name a topic inside its container (not only a part)?"""
+        kinds = self.pack.ref.codes()
+        named = set()
+        for container in (c for c in codes if kinds.get(c) in CONTAINERS):
+            named.update(tokenize([self.pack.display_title(container)])[0])
+        return any(s not in named for s in self.terms.terms(question)) and self._asked_part(question) is None
+
     def narrow(self, question: str, codes: list[str]) -> list[str]:
         """Members of the named container(s) that answer the question; [] when it asks for an overview."""
         kinds = self.pack.ref.codes()
@@ -91,8 +99,8 @@ class Narrower:
             named.update(tokenize([" ".join(["partie parties part parts", *formats.get("individual_only", []),
                                              *formats.get("group", [])])])[0])  # fmt: skip
         topic = {s: w for s, w in self.terms.terms(question).items() if s not in named}
-        if not topic:
-            return candidates[: self.limit * 2] if part is not None else []
+        if not topic:  # a part with no topic: the part's members (the container itself describes the part)
+            return candidates[: self.limit] if part is not None else []
         scored = [(self.terms.coverage(topic, [self.texts[m]]), m) for m in candidates if m in self.texts]
         best = max((score for score, _ in scored), default=0.0)
         if best <= 0:
