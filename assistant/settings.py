@@ -35,6 +35,9 @@ class RetrievalSettings(_Stage):
     course_weight: float = Field(
         0.6, ge=0, le=1, description="Authority prior: fused scores of course passages are scaled by this."
     )
+    partner_pulls: int = Field(
+        2, ge=0, description="Retrieved criteria or competencies that bring their by-number partner next to them."
+    )
     crosscut_ratio: float = Field(
         0.5, gt=0, le=1, description="Cross-cutting answers keep items scoring at least this share of the best."
     )
@@ -48,7 +51,7 @@ class AnswerSettings(_Stage):
     min_idf: float = Field(0.5, ge=0, description="Question stems rarer than this (IDF) count for sentence overlap.")
     lead_ratio: float = Field(0.6, gt=0, le=1, description="Lead items kept when scoring this share of the best.")
     min_coverage: float = Field(
-        0.4, ge=0, le=1, description="Share of a question's key terms (IDF-weighted) the cited passages must hold."
+        0.45, ge=0, le=1, description="Share of a question's key terms (IDF-weighted) the cited passages must hold."
     )
     generic_share: float = Field(
         0.12, gt=0, le=1, description="Stems found in more than this share of passages are generic, not key terms."

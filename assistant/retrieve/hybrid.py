@@ -138,7 +138,9 @@ class HybridRetriever:
         filters = filters or RetrievalFilter()
         pool = self.settings.pool
         dense = self.store.search(query, k=min(pool, max(len(self.by_id), 1)), where=filters.where())
-        sparse = self.keyword.search(query, pool * 2)
+        # The pack's glossary puts English and informal words into the référentiel's French for BM25.
+        translated = self.key_terms.translate(query)
+        sparse = self.keyword.search(f"{query} {translated}" if translated else query, pool * 2)
         fused: dict[str, float] = {}
         signals: dict[str, dict[str, int]] = {}
         for name, results in (("dense", dense), ("bm25", sparse)):
@@ -157,9 +159,22 @@ class HybridRetriever:
             if chunk is not None and filters.accepts(chunk) and len(hits) < k:
                 hits.append(Hit(chunk, fused.get(chunk_id, 0.0), routed=True, signals=signals.get(chunk_id, {})))
         seen = {h.chunk.id for h in hits}
+        pulled = 0
         for chunk_id, score in sorted(fused.items(), key=lambda kv: -kv[1]):
             if len(hits) >= k:
                 break
-            if chunk_id not in seen:
-                hits.append(Hit(self.by_id[chunk_id], score, signals=signals.get(chunk_id, {})))
+            if chunk_id in seen:
+                continue
+            chunk = self.by_id[chunk_id]
+            hits.append(Hit(chunk, score, signals=signals.get(chunk_id, {})))
+            seen.add(chunk_id)
+            # A criterion found by content brings its competency (and vice versa), as a named code does.
+            if chunk.kind in ("criterion", "competency") and pulled < self.settings.partner_pulls:
+                for partner in partners(self.ref, chunk.codes[0])[:1]:
+                    for pid in self.own.get(partner, [])[:1]:
+                        if pid not in seen and len(hits) < k and filters.accepts(self.by_id[pid]):
+                            hits.append(Hit(self.by_id[pid], fused.get(pid, 0.0), routed=True,
+                                            signals=signals.get(pid, {})))  # fmt: skip
+                            seen.add(pid)
+                            pulled += 1
         return hits
