@@ -57,3 +57,17 @@ def test_metadata_filters_restrict_results(hashing_runtime) -> None:  # type: ig
     hits = hashing_runtime.retriever.search("budget prévisionnel par ligne", k=4, filters=courses)
     assert hits and all(h.chunk.doc_type == "cours" for h in hits)
     assert hashing_runtime.retriever.search("budget", k=3, filters=RetrievalFilter(bloc="B2"))
+
+
+def test_a_criterion_found_by_content_brings_its_competency(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    hits = hashing_runtime.retriever.search("budget exhaustif détaillé par ligne de budget", k=8)
+    ids = [h.chunk.id for h in hits]
+    assert "ref:criterion:CR7" in ids
+    assert ids.index("ref:competency:C7") == ids.index("ref:criterion:CR7") + 1
+
+
+def test_an_option_named_by_theme_narrows_to_the_item_holding_the_topic(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+    hits = hashing_runtime.retriever.search(
+        "Dans l'option e-commerce, quel critère porte sur la matrice de risques ?", k=5
+    )
+    assert hits[0].chunk.id == "ref:criterion:CR1-2"
