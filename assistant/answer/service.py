@@ -97,16 +97,18 @@ class AnswerService:
                 lines, kind = self.structured.crosscut(cc, book, p.lang), "crosscut"
                 # Formats and overviews come from the structure; concept lists must hold the concept.
                 by_words = bool(cc.concepts) and cc.format_query is None
-                lines += self._sheet_hint(p.hits, book, p.lang)
+                lines += self._sheet_hint(self._on_topic(p.question, p.hits), book, p.lang)
             else:
-                leads = self.extractor.lead_items(p.question, p.hits, p.lang)
-                rest = [h for h in p.hits if h not in leads]
+                # Every cited source must share the asked content: passages without a key term are not cited.
+                hits = self._on_topic(p.question, p.hits)
+                leads = self.extractor.lead_items(p.question, hits, p.lang)
+                rest = [h for h in hits if h not in leads]
                 picked = self.extractor.select(p.question, rest, p.lang)[: 4 - len(leads)]
                 if leads or picked:
                     lines = [t("extractive_head", p.lang)]
                     lines += [self.structured.quote_item(h.chunk, book, p.lang) for h in leads]
                     lines += extractive_lines(picked, book)
-                    lines += self._sheet_hint(p.hits, book, p.lang)
+                    lines += self._sheet_hint(hits, book, p.lang)
                     kind = "extractive"
                 else:
                     lines = self._refusal_lines(p.lang)
@@ -153,6 +155,13 @@ class AnswerService:
                 head = t("school_answer", p.lang, label=school_field.label)
                 return [f"{head} {school_field.value} [{source.rank}]"], "school"
         return self._refusal_lines(p.lang), "refusal"
+
+    def _on_topic(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The hits that hold at least one key term of the question (all of them when it has none)."""
+        terms = self.key_terms.terms(question)
+        if not terms:
+            return hits
+        return [h for h in hits if self.key_terms.holds_any(terms, h.chunk.text)]
 
     def _sheet_hint(self, hits: list[Hit], book: SourceBook, lang: Lang) -> list[str]:
         seen: dict[str, Hit] = {}

@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.answer.models import Answer
 from assistant.evaluate.dataset import EvalQuestion, group_mean
+from assistant.retrieve.crosscut import item_texts
 from assistant.retrieve.evidence import KeyTerms
 from assistant.text.fold import fold
 
@@ -26,10 +27,21 @@ def citations(answer: Answer) -> tuple[list[int], list[int]]:
     return [n for n in cited if n in ranks], [n for n in cited if n not in ranks]
 
 
+GOLD_TERMS = 5  # the rarest key terms of a gold item's text that stand for it
+
+
 def cited_precision(q: EvalQuestion, a: Answer, terms: KeyTerms) -> list[bool]:
-    """For each cited source: does it hold a key term of the question or carry a gold item?"""
+    """For each cited source: is it a gold item, or does it hold a key term of the question or of a gold item?
+
+    A gold item stands for its ``GOLD_TERMS`` rarest key terms (those the corpus holds), so a
+    criterion's competency that shares its topic counts, a passage about something else does not.
+    """
     valid, _ = citations(a)
     asked = terms.terms(q.question)
+    texts = item_texts(terms.pack.ref)
+    for code in q.codes:
+        own = {s: w for s, w in terms.terms(texts[code][1]).items() if s in terms.df}
+        asked.update(dict(sorted(own.items(), key=lambda kv: -kv[1])[:GOLD_TERMS]))
     by_rank = {s.rank: s for s in a.sources}
     out = []
     for rank in dict.fromkeys(valid):
