@@ -89,7 +89,8 @@ class AnswerService:
         if not p.scope.in_scope:
             lines, kind = self._out_of_scope(p, book)
         elif p.codes:
-            narrowed = self.rt.retriever.narrower.narrow(p.question, p.codes)
+            narrower = self.rt.retriever.narrower
+            narrowed = narrower.narrow(p.question, p.codes) if narrower.members_answer(p.question, p.codes) else []
             lines, kind = self.structured.items(narrowed or p.codes, book, p.audience, p.lang), "item"
         else:
             cc = crosscut(self.pack, p.question, self.rt.settings.retrieval.crosscut_ratio)

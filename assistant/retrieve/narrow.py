@@ -73,6 +73,27 @@ class Narrower:
             named.update(tokenize([self.pack.display_title(container)])[0])
         return any(s not in named for s in self.terms.terms(question)) and self._asked_part(question) is None
 
+    def members_answer(self, question: str, codes: list[str]) -> bool:
+        """Should the answer quote the members rather than the container?
+
+        Yes when the question asks for a kind of item (« quel critère… ») or names a topic the container's
+        own description does not hold; a part or a topic the container describes itself (its deliverables,
+        its format) is answered by the container.
+        """
+        topical = self.by_topic(question, codes)
+        if self._asked_kinds(question) and (topical or self._asked_part(question) is not None):
+            return True
+        if not topical:
+            return False
+        kinds = self.pack.ref.codes()
+        own: list[str] = []
+        for container in (c for c in codes if kinds.get(c) in CONTAINERS):
+            own.append(self.texts.get(container, ""))
+            if kinds[container] == "evaluation":
+                own += [" ".join(p.deliverables) for p in self.pack.ref.evaluation(container).parts]
+        topic = self.terms.terms(question)
+        return self.terms.coverage(topic, own) < 0.5
+
     def narrow(self, question: str, codes: list[str]) -> list[str]:
         """Members of the named container(s) that answer the question; [] when it asks for an overview."""
         kinds = self.pack.ref.codes()
