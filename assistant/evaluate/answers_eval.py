@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from assistant.answer.models import Answer
@@ -30,7 +31,7 @@ def citations(answer: Answer) -> tuple[list[int], list[int]]:
 GOLD_TERMS = 5  # the rarest key terms of a gold item's text that stand for it
 
 
-def cited_precision(q: EvalQuestion, a: Answer, terms: KeyTerms) -> list[bool]:
+def cited_precision(q: EvalQuestion, a: Answer, terms: KeyTerms, texts: Mapping[str, tuple[str, str]]) -> list[bool]:
     """For each cited source: is it a gold item, or does it hold a key term of the question or of a gold item?
 
     A gold item stands for its ``GOLD_TERMS`` rarest key terms (those the corpus holds), so a
@@ -38,7 +39,6 @@ def cited_precision(q: EvalQuestion, a: Answer, terms: KeyTerms) -> list[bool]:
     """
     valid, _ = citations(a)
     asked = terms.terms(q.question)
-    texts = item_texts(terms.pack.ref)
     for code in q.codes:
         own = {s: w for s, w in terms.terms(texts[code][1]).items() if s in terms.df}
         asked.update(dict(sorted(own.items(), key=lambda kv: -kv[1])[:GOLD_TERMS]))
@@ -50,11 +50,11 @@ def cited_precision(q: EvalQuestion, a: Answer, terms: KeyTerms) -> list[bool]:
     return out
 
 
-def score(q: EvalQuestion, a: Answer, terms: KeyTerms) -> dict[str, Any]:
+def score(q: EvalQuestion, a: Answer, terms: KeyTerms, texts: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
     valid, invalid = citations(a)
     text = normalise(a.answer)
     mentions = [normalise(m) in text for m in q.must_mention]
-    precise = cited_precision(q, a, terms) if not a.refused else []
+    precise = cited_precision(q, a, terms, texts) if not a.refused else []
     return {
         "id": q.id,
         "type": q.type,
@@ -78,7 +78,8 @@ def evaluate_answers(runtime: Any, questions: list[EvalQuestion]) -> dict[str, A
 
     service = AnswerService(runtime)
     terms = service.key_terms
-    rows = [score(q, service.answer(q.question, q.audience), terms) for q in questions]
+    texts = item_texts(runtime.ref)
+    rows = [score(q, service.answer(q.question, q.audience), terms, texts) for q in questions]
     ins = [r for r in rows if r["in_scope"]]
     oos = [r for r in rows if not r["in_scope"]]
     mm = [r for r in ins if r["must_mention"] is not None]

@@ -24,7 +24,6 @@ from assistant.index.chunks import Chunk, DocKind
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.index.store import VectorStore
 from assistant.pack import CodeParser, Pack, pack_from
-from assistant.pack.loader import VOCABULARY_FILE
 from assistant.settings import Settings
 
 MANIFEST_VERSION = 1
@@ -208,7 +207,7 @@ def ingest(
     # 1. What should be indexed, and with which hash.
     pack = pack_from(corpus)  # fresh: the pack's files may have changed since the process started
     fingerprint = chunking_fingerprint(settings, pack)
-    ref_files = [p for p in pack.data_files() if p.name != VOCABULARY_FILE]
+    ref_files = pack.data_files()
     wanted: dict[str, Wanted] = {
         REFERENTIEL_KEY: Wanted(_sha(ref_files, fingerprint), None, "referentiel", extra=False)
     }

@@ -6,23 +6,20 @@ reads it once per process and returns the domain object every layer above works 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.pack.codes import CodeParser
 from assistant.pack.loader import (
     ATTENDUS_FILE,
     REFERENTIEL_FILE,
-    VOCABULARY_FILE,
-    load_referentiel,
+    load_referentiel_from,
     load_vocabulary,
     source_path,
 )
 from assistant.pack.referentiel import Referentiel
 from assistant.pack.vocabulary import Vocabulary
-from assistant.text.fold import fold
 
 
 @dataclass(frozen=True)
@@ -56,30 +53,14 @@ class Pack:
         return self.vocab.display(item_id, fallback)
 
     def data_files(self) -> list[Path]:
-        """The files whose content the référentiel chunks are built from (index version input)."""
-        paths = [
-            self.root / REFERENTIEL_FILE,
-            self.root / ATTENDUS_FILE,
-            source_path(self.root, self.ref),
-            self.root / VOCABULARY_FILE,
-        ]
+        """The files the référentiel chunks are built from (their content is part of the index version)."""
+        paths = [self.root / REFERENTIEL_FILE, self.root / ATTENDUS_FILE, source_path(self.root, self.ref)]
         return [p for p in paths if p.is_file()]
-
-    @cached_property
-    def digest(self) -> str:
-        """Hash of the référentiel data files (changes when the pack's data changes)."""
-        h = hashlib.sha256()
-        for path in self.data_files():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-        return h.hexdigest()[:16]
-
-    def kind_words(self) -> set[str]:
-        return {fold(w) for forms in self.vocab.item_words.values() for w in forms}
 
 
 def pack_from(root: Path) -> Pack:
-    ref = load_referentiel(root)
+    """Read the pack's files now (ingestion uses this: the files may have changed since start-up)."""
+    ref = load_referentiel_from(root)
     vocab = load_vocabulary(root)
     return Pack(root=root, ref=ref, vocab=vocab, codes=CodeParser(vocab.codes, ref.codes()))
 

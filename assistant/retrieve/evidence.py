@@ -42,6 +42,7 @@ class KeyTerms:
         common = {s for s, count in df.items() if count / self.n > self.settings.generic_share}
         self.generic = frozenset(frame | common)
         self.frame = frozenset(vocab.frame_set)
+        self.glossary = {**vocab.glossary, **vocab.anchors}
         self.codes = frozenset(fold(code) for code in pack.ref.codes())
 
     def idf(self, s: str) -> float:
@@ -49,15 +50,14 @@ class KeyTerms:
 
     def translate(self, question: str) -> str:
         """The question with glossary words replaced by the référentiel's words (English -> French)."""
-        vocab = self.pack.vocab
-        glossary = {**vocab.glossary, **vocab.anchors}
+        glossary = self.glossary
         out: list[str] = []
         for word in words(question):
             # "est-il", "puis-je": a verb and its pronoun; codes ("cr1-2") stay whole.
             parts = word.split("-")
             whole = any(ch.isdigit() for ch in word) or len(parts) == 1
             whole = whole or (stem(word) in self.df and parts[-1] not in _PRONOUNS)
-            for w in [word] if whole else word.split("-"):
+            for w in [word] if whole else parts:
                 if w in glossary:
                     out.append(glossary[w])
                 elif w not in _EN_STOP and w not in self.frame:

@@ -65,12 +65,15 @@ class Narrower:
             return "group"
         return None
 
+    def _named(self, codes: list[str]) -> set[str]:
+        """Stems of the named containers' titles: « l'option e-commerce » names a container, not a topic."""
+        kinds = self.pack.ref.codes()
+        titles = [self.pack.display_title(c) for c in codes if kinds.get(c) in CONTAINERS]
+        return set(tokenize([" ".join(titles)])[0]) if titles else set()
+
     def by_topic(self, question: str, codes: list[str]) -> bool:
         """Does the question name a topic inside its container (not only a part)?"""
-        kinds = self.pack.ref.codes()
-        named = set()
-        for container in (c for c in codes if kinds.get(c) in CONTAINERS):
-            named.update(tokenize([self.pack.display_title(container)])[0])
+        named = self._named(codes)
         return any(s not in named for s in self.terms.terms(question)) and self._asked_part(question) is None
 
     def members_answer(self, question: str, codes: list[str]) -> bool:
@@ -111,10 +114,7 @@ class Narrower:
             if asked_kinds:
                 inside = [m for m in inside if kinds[m] in asked_kinds]
             candidates += [m for m in inside if m not in candidates]
-        # The container's own name ("option e-commerce") is not the topic.
-        named = set()
-        for container in containers:
-            named.update(tokenize([self.pack.display_title(container)])[0])
+        named = self._named(containers)
         if part is not None:  # "la partie individuelle": the part's words are not the topic
             formats = self.pack.vocab.format_words
             named.update(tokenize([" ".join(["partie parties part parts", *formats.get("individual_only", []),
