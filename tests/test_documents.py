@@ -311,7 +311,7 @@ def test_docx_units_follow_body_order_with_heading_paths() -> None:
         ("paragraph", "Le budget total est de 12 000 €.", ("Budget",)),
         ("heading", "Détail", ("Budget", "Détail")),
         ("table", "Poste | Montant", ("Budget", "Détail")),
-        ("list", "Frais d'agence", ("Budget", "Détail")),
+        ("list", "• Frais d'agence", ("Budget", "Détail")),
         ("heading", "Planning", ("Planning",)),
         ("paragraph", "Six semaines de production.", ("Planning",)),
     ]
@@ -328,11 +328,11 @@ def test_docx_table_keeps_its_rows() -> None:
     assert table.text == "Poste | Montant\nAgence | 8 000 €\nLicences | 4 000 €"
 
 
-def test_docx_consecutive_list_paragraphs_form_one_list_unit() -> None:
+def test_docx_consecutive_list_paragraphs_form_one_list_unit_with_their_bullets() -> None:
     doc = load_document(docx_bytes(build_report), filename="dossier.docx")
 
     [items] = [unit for unit in doc.units if unit.kind == "list"]
-    assert items.text == "Frais d'agence\nLicences d'outils"
+    assert items.text == "• Frais d'agence\n• Licences d'outils"
 
 
 def test_docx_merged_cells_count_once() -> None:
@@ -430,7 +430,7 @@ def test_markdown_heading_paths_tables_and_lists() -> None:
         ("paragraph", "Chaque poste a un montant.", "§ Budget"),
         ("heading", "Détail", "§ Budget > Détail"),
         ("table", "Poste | Montant", "§ Budget > Détail"),
-        ("list", "- frais d'agence", "§ Budget > Détail"),
+        ("list", "• frais d'agence", "§ Budget > Détail"),
         ("paragraph", "# pas un titre", "§ Budget > Détail"),
         ("heading", "Planning", "§ Budget > Planning"),
         ("paragraph", "Six semaines.", "§ Budget > Planning"),

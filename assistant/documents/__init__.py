@@ -24,6 +24,7 @@ from .errors import (
 from .isolation import load_document_isolated
 from .loader import DEFAULT_LIMITS, load_document, sanitize_filename
 from .models import (
+    LOADER_VERSION,
     DocType,
     DocumentWarning,
     LoadedDocument,
@@ -35,6 +36,7 @@ from .sniff import Sniffed, sniff
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "LOADER_VERSION",
     "BadEncodingError",
     "BinaryContentError",
     "CorruptedDocumentError",

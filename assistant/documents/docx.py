@@ -4,12 +4,17 @@
   one), or carrying an outline level; they set the heading path. The
   document title ("Title" / "Titre") is a heading unit but not a parent of
   the sections that follow, so paths stay short.
+* When the document has no heading style at all, short paragraphs set wholly
+  in bold and followed by body text are its headings (level 1), as many
+  documents typed without styles do.
 * Consecutive list paragraphs (a "List..." / "Liste..." style, or numbering)
-  form one ``list`` unit, one item per line.
+  form one ``list`` unit, one item per line, each with the marker Word shows
+  ("1.", "a)", "•"; see ``docx_numbering``).
 * A table is one ``table`` unit: ``rows`` holds the cell texts (a merged cell
   counted once per row, nested tables flattened into their cell) and the
   text renders each row as ``cell | cell``.
-* Headers, footers, footnotes, comments and text boxes are not read.
+* Text boxes are read where they are anchored; footnotes and endnotes come
+  last, under a "Notes" heading. Headers, footers and comments are not read.
 * A package that python-docx cannot open is ``corrupted``. A body without
   text is ``no_text`` when the package holds images (pasted scans), ``empty``
   otherwise. Parts that would decompress to more than
@@ -20,20 +25,29 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 
 import docx
+from docx.document import Document as DocxDocument
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from .docx_numbering import NumberingRenderer
 from .errors import CorruptedDocumentError, EmptyDocumentError, NoTextError, TooLargeError
 from .hidden import hidden_warning, split_docx_paragraph
 from .models import LoadedDocument, LoadLimits, UnitCollector
 from .text import chunk_text, clean_text
 
 MAX_EXPANSION = 10
+NOTES_TITLE = "Notes"
+_MAX_BOLD_HEADING_CHARS = 100
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_MIN_BOLD_HEADINGS = 2
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*([1-9])$", re.IGNORECASE)
 _TITLE_STYLES = frozenset({"title", "titre"})
 _LIST_STYLE = re.compile(r"^(?:list|liste)\b", re.IGNORECASE)
@@ -48,13 +62,17 @@ def load_docx(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:
         raise CorruptedDocumentError(name, kind="document Word", detail=repr(error)) from error
-    reader = _BodyReader()
-    for block in document.iter_inner_content():
+    blocks = list(document.iter_inner_content())
+    reader = _BodyReader(NumberingRenderer.of(document), _bold_headings(blocks))
+    for block in blocks:
         if isinstance(block, Paragraph):
             reader.paragraph(block)
+            for box in text_box_paragraphs(block):
+                reader.paragraph(box)
         else:
             reader.table(block)
     reader.flush_list()
+    reader.notes(note_texts(document))
     if not reader.collector.units:
         has_images = any(rel.reltype.endswith("/image") for rel in document.part.rels.values())
         if has_images:
@@ -135,12 +153,66 @@ def render_rows(rows: list[list[str]]) -> str:
     return "\n".join(" | ".join(" ".join(cell.split()) for cell in row) for row in rows)
 
 
+def _is_bold_only(paragraph: Paragraph) -> bool:
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    text = paragraph.text.strip()
+    return (
+        bool(runs)
+        and all(run.bold for run in runs)
+        and len(text) <= _MAX_BOLD_HEADING_CHARS
+        and not text.endswith((".", ";", ","))
+    )
+
+
+def _bold_headings(blocks: list[Paragraph | Table]) -> set[int]:
+    """Ids of the bold-only paragraphs that serve as headings (documents without heading styles only)."""
+    paragraphs = [block for block in blocks if isinstance(block, Paragraph) and block.text.strip()]
+    if any(heading_level(p) not in (None, _TITLE_LEVEL) for p in paragraphs):
+        return set()
+    found: set[int] = set()
+    for current, following in itertools.pairwise(paragraphs):
+        if _is_bold_only(current) and not _is_bold_only(following) and not is_list_paragraph(current):
+            found.add(id(current._p))
+    return found if len(found) >= _MIN_BOLD_HEADINGS else set()
+
+
+def text_box_paragraphs(paragraph: Paragraph) -> list[Paragraph]:
+    """Paragraphs of the text boxes anchored in ``paragraph`` (the DrawingML copy, not its VML fallback)."""
+    boxes = [
+        node
+        for node in paragraph._p.iter(qn("w:txbxContent"))
+        if not any(parent.tag == _MC_FALLBACK for parent in node.iterancestors())
+    ]
+    return [Paragraph(p, paragraph._parent) for box in boxes for p in box.findall(qn("w:p"))]
+
+
+def note_texts(document: DocxDocument) -> list[str]:
+    """Footnote and endnote texts, in order (separator notes skipped)."""
+    texts: list[str] = []
+    for rel in document.part.rels.values():
+        if rel.is_external or not rel.reltype.endswith(("/footnotes", "/endnotes")):
+            continue
+        try:
+            root = parse_xml(rel.target_part.blob)
+        except Exception:  # a damaged notes part must not sink the body
+            continue
+        for note in root:
+            if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            text = " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in note.iter(qn("w:p")))
+            if text.strip():
+                texts.append(clean_text(" ".join(text.split())))
+    return texts
+
+
 class _BodyReader:
-    def __init__(self) -> None:
+    def __init__(self, numbering: NumberingRenderer, bold_headings: set[int]) -> None:
         self.collector = UnitCollector()
         self.path: list[tuple[int, str]] = []
         self.list_items: list[str] = []
         self.hidden: list[str] = []
+        self.numbering = numbering
+        self.bold_headings = bold_headings
 
     @property
     def section(self) -> tuple[str, ...]:
@@ -154,10 +226,13 @@ class _BodyReader:
         if not text:
             return
         level = heading_level(paragraph)
+        if level is None and id(paragraph._p) in self.bold_headings:
+            level = 1
         if level is not None:
             self.heading(level, " ".join(text.split()))
         elif is_list_paragraph(paragraph):
-            self.list_items.append(text)
+            marker = self.numbering.marker(paragraph)
+            self.list_items.append(f"{marker} {' '.join(text.split())}" if marker else " ".join(text.split()))
         else:
             self.flush_list()
             for piece in chunk_text(text):
@@ -179,6 +254,12 @@ class _BodyReader:
         rows = table_rows(table)
         if rows:
             self.collector.add(render_rows(rows), "table", section=self.section, rows=rows)
+
+    def notes(self, texts: list[str]) -> None:
+        if texts:
+            self.heading(1, NOTES_TITLE)
+            for text in texts:
+                self.collector.add(text, "paragraph", section=self.section)
 
     def flush_list(self) -> None:
         if self.list_items:

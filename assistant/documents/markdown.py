@@ -12,10 +12,12 @@ A small line-based reader, not a full CommonMark parser. It knows:
   not a heading.
 * Pipe tables (a header row then a ``---|---`` rule): one ``table`` unit with
   its rows (the rule excluded) and a ``cell | cell`` rendering.
-* Blocks made of bullet or numbered items: ``list`` units.
+* Blocks made of bullet or numbered items: ``list`` units, one item per line.
 
-Unit texts are the source lines, unchanged (inline markup included), so that
-quotes can be matched against the file.
+Unit texts are what a reader of the rendered file sees (see ``inline``): inline
+markup reduced to its text, soft-wrapped lines joined, bullets shown as "•".
+A PDF or Word rendering of the same Markdown therefore yields the same text,
+and quotes taken from it read as the candidate's words. Code blocks stay verbatim.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import re
 
 import yaml
 
-from .models import DocumentWarning, LoadedDocument, UnitCollector
-from .text import add_block, clean_text, is_bullet, is_list_block
+from .inline import display_bullet, plain_inline
+from .models import DocumentWarning, LoadedDocument, UnitCollector, UnitKind
+from .text import add_block, chunk_text, clean_text, is_bullet, is_list_block
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MAX_FRONT_MATTER_CHARS = 64_000
@@ -35,6 +38,7 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 
 
@@ -81,12 +85,16 @@ class _MarkdownReader:
 
     def flush(self) -> None:
         if self.block:
-            add_block(self.collector, "\n".join(self.block), self.section)
+            kind: UnitKind = "list" if is_list_block(self.block) else "paragraph"
+            lines = self.block
+            text = _list_text(lines) if kind == "list" else " ".join(plain_inline(_unquote(line)) for line in lines)
+            for piece in chunk_text(text.strip()):
+                self.collector.add(piece, kind, section=self.section)
             self.block = []
 
     def heading(self, level: int, title: str) -> None:
         self.flush()
-        title = title.strip()
+        title = plain_inline(title)
         if not title:
             return
         while self.path and self.path[-1][0] >= level:
@@ -105,8 +113,12 @@ class _MarkdownReader:
         """Consume one line (or one whole fenced block or table); return the next position."""
         line = self.lines[position]
         if not line.strip():
-            self.flush()
-            return position + 1
+            if not is_list_block(self.block):
+                self.flush()
+            return position + 1  # a blank line inside a list keeps the list open (a loose list)
+        ends_list = not (is_bullet(line) or line[:1] in (" ", "\t")) and not self.lines[position - 1].strip()
+        if ends_list and is_list_block(self.block):
+            self.flush()  # the list ended at the blank line before
         fence = _FENCE.match(line)
         if fence:
             return self.fenced(position, fence.group(1))
@@ -151,14 +163,30 @@ class _MarkdownReader:
 
     def table(self, position: int) -> int:
         self.flush()
-        rows = [table_cells(self.lines[position])]
+        rows = [[plain_inline(cell) for cell in table_cells(self.lines[position])]]
         end = position + 2
         while end < len(self.lines) and self.lines[end].strip() and "|" in self.lines[end]:
-            rows.append(table_cells(self.lines[end]))
+            rows.append([plain_inline(cell) for cell in table_cells(self.lines[end])])
             end += 1
         text = "\n".join(" | ".join(row) for row in rows)
         self.collector.add(text, "table", section=self.section, rows=rows)
         return end
+
+
+def _unquote(line: str) -> str:
+    """A block-quote line without its ``>`` markers (the rendering shows an indented paragraph)."""
+    return _QUOTE.sub("", line)
+
+
+def _list_text(lines: list[str]) -> str:
+    """One line per item, bullets shown as "•", an item's continuation lines joined to it."""
+    items: list[str] = []
+    for line in lines:
+        if is_bullet(line) or not items:
+            items.append(display_bullet(line))
+        else:
+            items[-1] = f"{items[-1]} {plain_inline(line)}".strip()
+    return "\n".join(items)
 
 
 def load_markdown(text: str, *, name: str) -> LoadedDocument:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant.documents import load_document_isolated
+from assistant.documents import LOADER_VERSION, load_document_isolated
 from assistant.index.chunking import document_chunks, referentiel_chunks
 from assistant.index.chunks import Chunk, DocKind
 from assistant.index.embeddings import EmbeddingChoice
@@ -94,12 +94,14 @@ def manifest_path(settings: Settings) -> Path:
 
 
 def chunking_fingerprint(settings: Settings, pack: Pack) -> str:
-    """What every file's chunks depend on besides the file: the chunking settings and the pack's code grammar.
+    """What every file's chunks depend on besides the file: loaders, chunking settings, the pack's code grammar.
 
     It is part of every file's hash, so changing either re-indexes everything on the next run
     instead of mixing old and new chunks.
     """
-    payload = settings.chunking.model_dump_json(exclude={"embed_batch"}) + pack.vocab.codes.model_dump_json()
+    payload = (
+        LOADER_VERSION + settings.chunking.model_dump_json(exclude={"embed_batch"}) + pack.vocab.codes.model_dump_json()
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
