@@ -12,14 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
-
 from assistant.pack import Pack
 from assistant.settings import AnswerSettings
 from assistant.text.fold import fold
+from assistant.text.stopwords import ENGLISH
 from assistant.text.tokens import stem, tokenize, words
 
-_EN_STOP = frozenset(STOPWORDS_EN_PLUS)
+_EN_STOP = ENGLISH
 # "est-il", "puis-je", "qu'est-ce": a verb and its pronoun, not a word of the domain.
 _PRONOUNS = frozenset({"il", "elle", "ils", "elles", "on", "je", "j", "tu", "nous", "vous", "ce", "t"})
 
