@@ -37,7 +37,7 @@ def run_evals(which: str, split: str = "all") -> tuple[dict[str, Any], str]:
     if which in ("drafts", "all"):
         from assistant.evaluate.drafts_eval import evaluate_drafts, format_drafts
 
-        res = evaluate_drafts(runtime, evals_dir)
+        res = evaluate_drafts(runtime, evals_dir, split)
         results["drafts"] = res
         texts.append(format_drafts(res))
     has_redteam = (evals_dir / "redteam" / "payloads.yaml").is_file()
