@@ -62,7 +62,7 @@ class ReviewSettings(_Stage):
     """Offline draft review: how attendus are met and criteria judged."""
 
     candidates: int = Field(6, gt=0, description="Draft passages considered per attendu (keywords and meaning).")
-    rel_met: float = Field(0.5, ge=0, le=1, description="Relevance a passage needs to show an attendu.")
+    rel_met: float = Field(0.6, ge=0, le=1, description="Relevance a passage needs to show an attendu (set on tune).")
     rel_partial: float = Field(0.4, ge=0, le=1, description="Relevance a passage needs to touch an attendu.")
     echo_max: float = Field(
         0.45,
@@ -71,7 +71,7 @@ class ReviewSettings(_Stage):
         description="Share of word trigrams copied from the référentiel above which a passage echoes it.",
     )
     covered_at: float = Field(0.67, ge=0, le=1, description="Criterion score from which it is covered.")
-    partial_at: float = Field(0.3, ge=0, le=1, description="Criterion score from which it is partial.")
+    partial_at: float = Field(0.4, ge=0, le=1, description="Criterion score from which it is partial (set on tune).")
     dense_floor: float = Field(0.80, description="e5 similarity that counts as no relevance.")
     dense_span: float = Field(0.07, gt=0, description="e5 similarity above the floor that counts as full relevance.")
     max_dense_passages: int = Field(48, gt=0, description="Long drafts: passages embedded (a keyword shortlist).")

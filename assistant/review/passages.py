@@ -1,4 +1,11 @@
-"""Cut a loaded draft into passages with locations; instructions to the assistant are set aside."""
+"""Cut a loaded draft into passages with locations; instruction blocks are set aside whole.
+
+A block that instructs the assistant (see ``assistant.safety.injection``) is not evidence, and
+neither is anything next to the instruction in the same block: the whole paragraph, the whole list
+item, the whole table row is set aside, not just the sentence a pattern matched. Lines that hand a
+criterion a verdict ("CR4 : couvert") are set aside the same way. Hidden HTML comments are removed
+from the text they sit in.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.documents import LoadedDocument, TextUnit
-from assistant.safety.injection import injection_spans
+from assistant.safety.injection import assigns_status, injection_spans
 
 MIN_CHARS = 160
 MAX_CHARS = 900
@@ -35,6 +42,8 @@ class DraftText:
     injections: list[str]
     words: int
     unit_texts: list[str]
+    set_aside_words: int = 0
+    """Words of the instruction blocks set aside."""
 
 
 def _split_long(text: str) -> list[str]:
@@ -60,17 +69,25 @@ def _split_long(text: str) -> list[str]:
     return out
 
 
+def _is_instruction(block: str, injections: list[str]) -> bool:
+    """Does ``block`` instruct the assistant or hand out a verdict? Instruction sentences go to ``injections``."""
+    spans = injection_spans(block)
+    injections.extend(spans)
+    return bool(spans) or assigns_status(block)
+
+
 def _clean_unit(unit: TextUnit, injections: list[str]) -> str:
-    """Unit text without hidden HTML comments and without sentences that instruct the assistant."""
+    """Unit text without hidden HTML comments and without the blocks that instruct the assistant."""
     text = unit.text
     for comment in _HTML_COMMENT.findall(text):
         injections.extend(injection_spans(comment) or [])
         text = text.replace(comment, " ")
-    for span in injection_spans(text):
-        injections.append(span)
-        text = text.replace(span, " ")
-    # a line that is only a fake JSON verdict fragment is noise once its instruction lines are gone
-    return text.strip()
+    if unit.kind == "list":  # one item per line: an instruction item goes, its neighbours stay
+        return "\n".join(item for item in text.split("\n") if not _is_instruction(item, injections)).strip()
+    if unit.kind == "table" and unit.rows is not None:
+        rows = [row for row in unit.rows if not _is_instruction(" | ".join(row), injections)]
+        return "\n".join(" | ".join(row) for row in rows) if len(rows) > 1 else ""
+    return "" if _is_instruction(text, injections) else text.strip()
 
 
 def build_passages(doc: LoadedDocument) -> DraftText:
@@ -110,5 +127,6 @@ def build_passages(doc: LoadedDocument) -> DraftText:
                 flush()
     flush()
     words = sum(len(p.text.split()) for p in passages)
+    uploaded = sum(len(u.text.split()) for u in doc.units if u.kind != "heading")
     unique = list(dict.fromkeys(i.strip() for i in injections if i.strip()))
-    return DraftText(passages, unique, words, [u.text for u in doc.units])
+    return DraftText(passages, unique, words, [u.text for u in doc.units], max(uploaded - words, 0))

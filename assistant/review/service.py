@@ -15,6 +15,7 @@ from assistant.review.engine import ReviewEngine
 from assistant.review.llm_review import LLMReviewer
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
 from assistant.review.passages import build_passages
+from assistant.review.vector_cache import cache_file
 from assistant.safety.injection import injection_spans
 from assistant.settings import ReviewSettings, Settings
 
@@ -55,7 +56,10 @@ class Reviewer:
         review = settings.review
         llm = LLMReviewer(model, model_label, pack) if model is not None else None
         limits = LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024, max_chars=review.max_draft_chars)
-        return cls(pack, ReviewEngine(pack, embedding, review), limits, review, llm)
+        engine = ReviewEngine(pack, embedding, review)
+        if embedding is not None:
+            engine.vector_cache = cache_file(settings.data_dir / "cache", pack, embedding.model_id)
+        return cls(pack, engine, limits, review, llm)
 
     def check_key(self, key: str) -> str:
         keys = self.ref.evaluation_keys
@@ -80,7 +84,9 @@ class Reviewer:
         key = self.check_key(key)
         timings: dict[str, float] = {}
         draft = build_passages(doc)
-        if draft.words < self.settings.min_words:
+        # Too little text is judged on what was uploaded: a draft that is mostly instructions is still
+        # reviewed (every criterion it does not show is missing) and its instructions are reported.
+        if draft.words + draft.set_aside_words < self.settings.min_words:
             raise ReviewInputError(
                 "little_text",
                 f"Le document « {doc.name} » contient trop peu de texte ({draft.words} mots) pour être vérifié. "
@@ -100,8 +106,12 @@ class Reviewer:
                 f"n'influencent aucun avis : {shown}"
             )))  # fmt: skip
         t0 = time.perf_counter()
+        self.engine.prepare_attendus(key)
+        timings["attendus_ms"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
         index = self.engine.index(draft, key)
         timings["embedding_ms"] = (time.perf_counter() - t0) * 1000
+        timings["passage_embedding_ms"] = index.embed_ms
         t0 = time.perf_counter()
         verdicts = [self.engine.judge_criterion(crit, index) for crit in self.ref.criteria_of(key)]
         timings["judging_ms"] = (time.perf_counter() - t0) * 1000

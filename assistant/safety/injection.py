@@ -2,6 +2,14 @@
 
 Detected passages are removed from the evidence pool, so an injection can never raise a verdict;
 the user gets a ``prompt_injection`` warning quoting the offending text.
+
+Two kinds of text are found here:
+
+* *instructions*: sentences that address the assistant ("ignore previous instructions", "note
+  for the grader", a fake ``SYSTEM:`` turn, a fake JSON verdict). They raise the warning.
+* *status assignments*: a line that gives a criterion code a verdict ("CR4 : couvert", "mark
+  CR3-2 as covered"). A draft shows its work; a verdict it hands itself is a claim, never
+  evidence, so such lines are set aside too, without raising the warning on their own.
 """
 
 from __future__ import annotations
@@ -14,9 +22,16 @@ _PATTERNS = [
     # "ignore previous instructions" and its French forms
     r"\b(ignore|ignorez|ignorer|oublie|oubliez|disregard|forget)\b.{0,40}\b(instructions?|consignes?|regles|rules|prompt)\b",
     # orders about verdicts
-    r"\b(marque|marquez|marquer|mets|mettez|note|notez|considere|considerez|valide|validez|mark|rate|grade|set|output)\b"
+    r"\b(marque|marquez|marquer|mets|mettez|note|notez|considere|considerez|valide|validez|attribue|attribuez"
+    r"|attribuer|accorde|accordez|applique|appliquez|donne|donnez|mark|rate|grade|set|output|assign|give)\b"
     r".{0,50}\b(criteres?|criteria|criterion|status|statut|verdicts?)\b.{0,40}\b(couverts?|valides?|covered|passed|complete)\b",
     r"\b(tous les|chaque|all|every)\s+(criteres?|criteria|criterion)\b.{0,30}\b(couverts?|covered)\b",
+    r"\b(marquez|marque|marquer|mark|considerez|considere|notez|consider)(-le|-la|-les)?\b.{0,30}"
+    r"\b(comme|as|en)\s+[\"'«\s]*(couverts?|covered|valides?|passed)\b",
+    r"\b(appliquer|appliquez|attribuer|attribuez|donner|donnez|apply|assign)\b.{0,20}\b(statuts?|status(es)?|verdicts?)\b",
+    # orders about the feedback
+    r"\b(ne (mentionnez|signalez|listez|indiquez|relevez) (pas|aucun)|do not (list|mention|report|flag))\b.{0,40}"
+    r"\b(manquants?|lacunes?|gaps?|missing|faiblesses?|weaknesses)\b",
     # role play / fake system turns
     r"^\s*(system|systeme|assistant|developer|admin)\s*[:>]",
     r"<\|?(im_start|im_end|system)\|?>",
@@ -32,7 +47,18 @@ _PATTERNS = [
     # addressing the grader
     r"\b(note|message|instruction)s?\s+(pour|a|au|to|for)\s+"
     r"(l'?outil|le correcteur|l'?ia|the (ai|grader|tool|model)|le modele)\b",
+    r"\b(pour|a|au|to|for)\s+(l'?outil|l'?ia|le correcteur|le modele|l'?assistant\s*:"
+    r"|the (ai|grader|tool|model|assistant|(automated |ai )?(reviewer|grader|checker)))\b",
+    r"\b(note|rappel|consigne|message)s?( final| finale)?\s+(pour|a)\s+l'?(assistant|outil|ia)\b",
 ]
+# a criterion-like code (letters then digits, "cr4", "cr3-2", "ec1.2") and a verdict word on the same line
+_STATUS_ASSIGNMENT = re.compile(
+    r"\b[a-z]{1,4}\s?\d{1,2}(?:[-.]\d{1,2})?\b[^\n]{0,80}?[:=>→-]\s*[\"'«\s]*(non[ -])?"
+    r"(couverts?|covered|partiels?|partial|manquants?|missing|valides?|validated|acquis|satisfied)\b"
+    r"|\b(mark|marquez|marque|set|mettez)\b[^\n]{0,40}\b[a-z]{1,4}\s?\d{1,2}(?:[-.]\d{1,2})?\b[^\n]{0,60}"
+    r"\b(as|comme|en)\s+[\"'«\s]*(covered|couverts?|partial|partiels?|missing|manquants?|valides?)\b",
+    re.IGNORECASE,
+)
 _RE = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in _PATTERNS]
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
@@ -54,3 +80,8 @@ def injection_spans(text: str) -> list[str]:
 
 def is_injection(text: str) -> bool:
     return bool(injection_spans(text))
+
+
+def assigns_status(text: str) -> bool:
+    """Does ``text`` hand a criterion a verdict ("CR4 : couvert", "mark CR3-2 as covered")?"""
+    return bool(_STATUS_ASSIGNMENT.search(fold(text).replace("’", "'")))

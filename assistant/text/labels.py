@@ -74,3 +74,37 @@ SUBSTANCE_FR: dict[str, str] = {
     "verbatim": "verbatims ou citations",
     "structure": "présentation structurée (tableau, liste, étapes)",
 }
+
+SUBSTANCE_EN: dict[str, str] = {
+    "amount": "amounts in figures",
+    "figure": "figures",
+    "date": "dates or milestones",
+    "tool": "named tools",
+    "kpi": "indicators with values or targets",
+    "role": "named profiles or actors",
+    "reason": "justification",
+    "comparison": "comparison",
+    "verbatim": "verbatims or quotations",
+    "structure": "structured presentation (table, list, steps)",
+}
+
+# Review feedback phrases, by the draft's language (criterion texts always stay verbatim in French).
+FEEDBACK: dict[str, dict[str, str]] = {
+    "fr": {
+        "no_passage": "aucun passage ne traite ce point",
+        "shown_concretely": "montré avec des éléments concrets",
+        "partial_without": "abordé, mais sans {missing}",
+        "partial_general": "abordé, mais de façon générale",
+        "partial_item": "{label} (partiel : {reason})",
+        "method_sheet": "Méthode pas à pas : fiche « {title} » ({path}).",
+    },
+    "en": {
+        "no_passage": "no passage addresses this point",
+        "shown_concretely": "shown with concrete evidence",
+        "partial_without": "addressed, but without {missing}",
+        "partial_general": "addressed, but only in general terms",
+        "partial_item": "{label} (partial: {reason})",
+        "method_sheet": "Step-by-step method: sheet “{title}” ({path}).",
+    },
+}
+SUBSTANCE: dict[str, dict[str, str]] = {"fr": SUBSTANCE_FR, "en": SUBSTANCE_EN}
