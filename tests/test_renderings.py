@@ -1,0 +1,104 @@
+"""Same draft, same passages, same verdicts, whatever the format.
+
+Every Markdown dev draft is rendered to PDF with fpdf2, to Word with python-docx, and from that Word
+file to PDF by LibreOffice headless (see ``evals/renderings.py``). Each rendering must yield the
+Markdown's passages (same heading paths, same text after whitespace normalisation) and the same
+verdict for each criterion, for at least 95 % of passages and of criteria in each format.
+
+LibreOffice is needed for the third format: the test is skipped without it, except where
+``JB_REQUIRE_LIBREOFFICE=1`` (CI installs it and sets that), where its absence fails.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from langchain_core.embeddings import Embeddings
+
+from assistant.index.embeddings import EmbeddingChoice, make_embeddings
+from assistant.review.service import Reviewer, check_file
+from assistant.settings import Settings
+from evals.renderings import DRAFTS_DIR, FORMATS, agreement, diff, passages_of, render_all, soffice
+
+TARGET = 0.95
+
+
+class MemoEmbeddings(Embeddings):
+    """The same passage text is embedded once for all its renderings."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.cache: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            self.cache.update(zip(todo, self.inner.embed_documents(todo), strict=True))
+        return [self.cache[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    formats = list(FORMATS)
+    if soffice() is None:
+        if os.environ.get("JB_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required here: apt-get install libreoffice-writer-nogui")
+        formats.remove("libreoffice")
+    sources = sorted(p for p in DRAFTS_DIR.glob("*.md") if p.name != "README.md")
+    return formats, render_all(sources, tmp_path_factory.mktemp("renderings"), formats)
+
+
+def test_every_format_yields_the_markdown_passages(rendered) -> None:  # type: ignore[no-untyped-def]
+    formats, results = rendered
+    for fmt in formats:
+        matched = total = 0.0
+        worst: list[tuple[float, str, list[str]]] = []
+        for item in results:
+            _, source = passages_of(item.source)
+            _, other = passages_of(item.files[fmt])
+            score = agreement(source, other)
+            matched += score * (len(source) + len(other)) / 2
+            total += (len(source) + len(other)) / 2
+            worst.append((score, item.source.name, diff(source, other)))
+        worst.sort()
+        share = matched / total
+        detail = "\n".join(f"{name} {score:.2f}\n" + "\n".join(lines) for score, name, lines in worst[:3])
+        print(f"passage agreement {fmt}: {share:.3f} over {len(results)} drafts")  # shown with pytest -s
+        assert share >= TARGET, f"{fmt}: {share:.3f} of passages agree\n{detail}"
+
+
+@pytest.fixture(scope="module")
+def reviewer(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Reviewer:
+    base = make_embeddings("e5-small")
+    embedding = EmbeddingChoice(MemoEmbeddings(base.embeddings), base.model_id)
+    settings = Settings(corpus_dir=corpus_dir, data_dir=tmp_path_factory.mktemp("data"))
+    return Reviewer.from_settings(settings, embedding)
+
+
+def test_every_format_gets_the_markdown_verdicts(rendered, reviewer: Reviewer) -> None:  # type: ignore[no-untyped-def]
+    formats, results = rendered
+    labels = {e["file"]: e["evaluation"] for e in yaml.safe_load((DRAFTS_DIR / "labels.yaml").read_text("utf-8"))}
+    sources = {item.source.name: item for item in results}
+    baseline = {
+        name: {v.code: v.status for v in check_file(reviewer, item.source, labels[name]).criteria}
+        for name, item in sources.items()
+    }
+    for fmt in formats:
+        same = total = 0
+        moved: list[str] = []
+        for name, item in sources.items():
+            verdicts = {v.code: v.status for v in check_file(reviewer, item.files[fmt], labels[name]).criteria}
+            for code, status in baseline[name].items():
+                total += 1
+                if verdicts.get(code) == status:
+                    same += 1
+                else:
+                    moved.append(f"{name} {code}: {status} -> {verdicts.get(code)}")
+        print(f"verdict agreement {fmt}: {same}/{total} = {same / total:.3f}")  # shown with pytest -s
+        assert same / total >= TARGET, f"{fmt}: {same}/{total} verdicts agree; moved: {moved[:8]}"
