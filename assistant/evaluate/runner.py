@@ -20,7 +20,7 @@ def run_evals(which: str, split: str = "all") -> tuple[dict[str, Any], str]:
     runtime = build_runtime()
     evals_dir = dev_sets_dir(runtime.settings)
     questions = [q for q in load_questions(evals_dir) if split == "all" or q.split == split]
-    texts.append(f"Split: {split} ({len(questions)} questions)")
+    texts.append(f"Split: {split}" + (f" ({len(questions)} questions)" if which != "drafts" else ""))
     results["split"] = split
     if which in ("retrieval", "all"):
         from assistant.evaluate.retrieval_eval import evaluate_retrieval, format_retrieval
