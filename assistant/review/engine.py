@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,7 @@ class ReviewEngine:
         self.settings = settings or ReviewSettings()
         self.signals = Signals(pack.vocab, pack.ref.codes())
         self._attendu_vectors: dict[str, list[float]] = {}
+        self._attendu_lock = threading.Lock()
         self.vector_cache: Path | None = None
         """Where the attendus' vectors are kept between processes (set by the service)."""
         self._echo_grams: dict[str, set[tuple[str, ...]]] = {}
@@ -182,6 +184,10 @@ class ReviewEngine:
         """Embed the attendus of ``key`` not yet embedded, in one batch (once per process and evaluation)."""
         if self.embedding is None:
             return
+        with self._attendu_lock:  # concurrent reviews share the vectors: one thread fills them
+            self._prepare_attendus(key, self.embedding)
+
+    def _prepare_attendus(self, key: str, embedding: EmbeddingChoice) -> None:
         todo = [a for c in self.ref.criteria_of(key) for a in c.attendus if a.id not in self._attendu_vectors]
         if not todo:
             return
@@ -191,12 +197,12 @@ class ReviewEngine:
             if not todo:
                 return
         texts = [f"{a.label}. {a.evidence}" for a in todo]
-        batch = getattr(self.embedding.embeddings, "embed_queries", None)
-        vectors = batch(texts) if callable(batch) else [self.embedding.embeddings.embed_query(t) for t in texts]
+        batch = getattr(embedding.embeddings, "embed_queries", None)
+        vectors = batch(texts) if callable(batch) else [embedding.embeddings.embed_query(t) for t in texts]
         for att, vector in zip(todo, vectors, strict=True):
             self._attendu_vectors[att.id] = vector
         if self.vector_cache is not None:
-            write_vectors(self.vector_cache, self._attendu_vectors)
+            write_vectors(self.vector_cache, dict(self._attendu_vectors))
 
     def _attendu_vector(self, att: Attendu) -> list[float] | None:
         if self.embedding is None:
