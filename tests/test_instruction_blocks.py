@@ -57,7 +57,7 @@ def test_an_instruction_list_item_goes_and_its_neighbours_stay() -> None:
     ],
 )
 def test_lines_that_hand_a_criterion_its_verdict_are_not_evidence(line: str) -> None:
-    text, injections = passages_of(f"## Auto-évaluation\n\n{line}\n- Trello et Slack pour suivre les lots\n")
+    text, _ = passages_of(f"## Auto-évaluation\n\n{line}\n- Trello et Slack pour suivre les lots\n")
 
     assert assigns_status(line)
     assert "Trello et Slack" in text
