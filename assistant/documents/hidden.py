@@ -57,8 +57,17 @@ class PdfHiddenTracker:
     def __init__(self) -> None:
         self.fill: tuple[float, float, float] = (0.0, 0.0, 0.0)
         self.hidden: list[str] = []
+        self._saved: list[tuple[float, float, float]] = []
 
     def before(self, op: bytes, args: list[object], cm: list[float], tm: list[float]) -> None:
+        # The fill colour is part of the graphics state that q saves and Q restores.
+        if op == b"q":
+            self._saved.append(self.fill)
+            return
+        if op == b"Q":
+            if self._saved:
+                self.fill = self._saved.pop()
+            return
         try:
             values = [float(a) for a in args]  # type: ignore[arg-type]
         except (TypeError, ValueError):

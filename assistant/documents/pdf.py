@@ -1,4 +1,7 @@
-"""PDF with pypdf: one ``paragraph`` unit per page that has text (pages are 1-based).
+"""PDF with pypdf: headings, paragraphs, lists and tables recovered from the page layout.
+
+Units carry their 1-based page; headings give the units that follow their heading path (see
+``pdf_layout``). A page whose layout cannot be recovered keeps its plain text as one paragraph.
 
 * Encrypted files are opened with the empty password first (many PDFs are
   "protected" only against editing); if that fails, or the cipher needs an
@@ -30,9 +33,13 @@ from .errors import (
 )
 from .hidden import PdfHiddenTracker, hidden_warning
 from .models import DocumentWarning, LoadedDocument, LoadLimits, UnitCollector
+from .pdf_layout import layout_units
+from .pdf_margins import PageContent
+from .pdf_runs import build_lines, extract_runs
 from .text import clean_text
 
 MIN_CHARS_PER_PAGE = 20
+MIN_LAID_OUT_SHARE = 0.9  # below this share of the page's characters in runs, use the plain text
 _LISTED_PAGES = 10
 
 # pypdf logs recoverable problems as warnings; without a handler Python would
@@ -54,22 +61,25 @@ def load_pdf(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
     if page_count > limits.max_pages:
         raise TooManyPagesError(name, pages=page_count, limit=limits.max_pages)
 
-    collector = UnitCollector()
+    pages: list[PageContent] = []
     hidden: list[str] = []
     unreadable: list[int] = []
     blank: list[int] = []
     complete = True
+    chars = 0
     for number in range(1, page_count + 1):
-        text = _page_text(reader, number, name, hidden)
-        if text is None:
+        page = _page_content(reader, number, name, hidden)
+        if page is None:
             unreadable.append(number)
-        elif not text.strip():
+        elif not page.text.strip():
             blank.append(number)
         else:
-            collector.add(text, "paragraph", page=number)
-            if collector.chars > limits.max_chars:
+            pages.append(page)
+            chars += len(page.text)
+            if chars > limits.max_chars:
                 complete = False
                 break
+    collector = _units(pages)
 
     if len(unreadable) == page_count:
         raise CorruptedDocumentError(name, kind="PDF", detail="no page could be read")
@@ -103,22 +113,50 @@ def _open(data: bytes, name: str) -> PdfReader:
     return reader
 
 
-def _page_text(reader: PdfReader, number: int, name: str, hidden: list[str]) -> str | None:
-    """The page's cleaned visible text, or None when pypdf fails on it; hidden text goes to ``hidden``."""
+def _units(pages: list[PageContent]) -> UnitCollector:
+    """Units from the pages' layout; if recovery fails as a whole, one paragraph per page as before."""
+    collector = UnitCollector()
     try:
+        layout_units(pages, collector)
+    except MemoryError:
+        raise
+    except Exception:
+        _logger.warning("PDF layout recovery failed; falling back to one unit per page", exc_info=True)
+        collector = UnitCollector()
+        for page in pages:
+            collector.add(page.text, "paragraph", page=page.number)
+    return collector
+
+
+def _page_content(reader: PdfReader, number: int, name: str, hidden: list[str]) -> PageContent | None:
+    """The page's visible text and lines, or None when pypdf fails on it; hidden text goes to ``hidden``."""
+    try:
+        page = reader.pages[number - 1]
         tracker = PdfHiddenTracker()
-        text = reader.pages[number - 1].extract_text(visitor_operand_before=tracker.before, visitor_text=tracker.text)
+        text, runs = extract_runs(page, tracker)
         for piece in tracker.hidden:
             if len(piece.strip()) >= 3:
                 text = text.replace(piece, " " * len(piece)) if piece in text else text.replace(piece.strip(), " ")
         hidden.extend(tracker.hidden)
-        return clean_text(text)
+        text = clean_text(text)
     except (DependencyError, FileNotDecryptedError) as error:
         raise EncryptedPdfError(name, detail=repr(error)) from error
     except Exception:
         # One bad page must not sink the others: skip it, keep the trace for logs.
         _logger.debug("pypdf failed on page %d", number, exc_info=True)
         return None
+    content = PageContent(number, text, None)
+    try:
+        box = page.mediabox
+        content.bottom, content.top = float(box.bottom), float(box.top)
+        laid_out = sum(len("".join(run.text.split())) for run in runs.runs)
+        if not runs.failed and laid_out >= MIN_LAID_OUT_SHARE * len("".join(text.split())):
+            content.lines = build_lines(runs.runs, number)
+    except MemoryError:
+        raise
+    except Exception:
+        _logger.debug("layout recovery failed on page %d; keeping its plain text", number, exc_info=True)
+    return content
 
 
 def _pages_label(pages: list[int]) -> str:
