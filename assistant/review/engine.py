@@ -37,7 +37,7 @@ from assistant.text.fold import fold
 from assistant.text.labels import FEEDBACK, SUBSTANCE
 from assistant.text.language import detect_language
 from assistant.text.sentences import split_sentences
-from assistant.text.tokens import tokenize
+from assistant.text.tokens import tokenize, words
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
@@ -131,16 +131,27 @@ class ReviewEngine:
         """Folded words of the référentiel text for this evaluation (not specifics when a draft repeats them)."""
         return frozenset(w for gram in self.echo_grams(key) for w in gram)
 
+    def _in_french(self, text: str) -> str:
+        """The pack glossary's French words for the English words of ``text`` (keywords of an English draft)."""
+        glossary = self.pack.vocab.glossary
+        return " ".join(glossary[w] for w in words(text) if w in glossary)
+
     def index(self, draft: DraftText, key: str, *, dense: bool = True) -> DraftIndex:
-        texts = [p.index_text for p in draft.passages]
+        sample = " ".join(p.text for p in draft.passages[:20])[:4000]
+        foreign = detect_language(sample) == "en"
+        # An English draft is matched on its words and on their French glossary words (attendus are French).
+        texts = [
+            f"{p.index_text}\n{self._in_french(p.index_text)}" if foreign else p.index_text for p in draft.passages
+        ]
         keyword = KeywordIndex([str(p.id) for p in draft.passages], texts)
         grams = self.echo_grams(key)
         facts = []
-        for p in draft.passages:
+        for p, text in zip(draft.passages, texts, strict=True):
             own = _trigrams(p.text)
             echo = len(own & grams) / len(own) if own else 0.0
-            facts.append(PassageFacts(set(tokenize([p.index_text])[0]), self.signals.kinds_present(p.text, p.is_table),
-                                      self.signals.specifics(p.text, self.common_words(key)), echo))  # fmt: skip
+            shown = self.signals.shown(p.text)  # substance counts only where the work is shown, not announced
+            facts.append(PassageFacts(set(tokenize([text])[0]), self.signals.kinds_present(shown, p.is_table),
+                                      self.signals.specifics(shown, self.common_words(key)), echo))  # fmt: skip
         for fact, passage in zip(facts, draft.passages, strict=True):
             touched = sum(
                 any(self.keyword_coverage(a, fact.stems) >= 0.5 for a in crit.attendus)
@@ -150,8 +161,7 @@ class ReviewEngine:
             # An evaluation with fewer criteria than summary_criteria: touching all of them is a summary.
             need = min(count, max(self.settings.summary_criteria, math.ceil(0.6 * count)))
             fact.summary = touched >= need and len(passage.text.split()) < self.settings.summary_max_words
-        sample = " ".join(p.text for p in draft.passages[:20])[:4000]
-        index = DraftIndex(draft, keyword, facts, foreign=detect_language(sample) == "en")
+        index = DraftIndex(draft, keyword, facts, foreign=foreign)
         if dense and self.embedding is not None and draft.passages:
             chosen = draft.passages
             if len(chosen) > self.settings.max_dense_passages:
@@ -224,6 +234,8 @@ class ReviewEngine:
                 candidates.setdefault(pid, 0.0)
         say = FEEDBACK[index.lang]
         best = AttenduJudgement(att, "missing", 0.0, reason=say["no_passage"])
+        att_stems = self._att_stems.get(att.id, set())
+
         strong = [k for k in att.substance if k not in WEAK_KINDS]
         for pid in candidates:
             passage = index.draft.passages[pid]
@@ -265,7 +277,7 @@ class ReviewEngine:
             if (STATUS_ORDER[status], score) > (STATUS_ORDER[best.status], best.score):
                 best = AttenduJudgement(att, status, score, passage, reason=reason)
         if best.passage is not None:
-            best.quote = best_quote(best.passage, att, self._att_stems.get(att.id, set()), self.signals)
+            best.quote = best_quote(best.passage, att, att_stems, self.signals)
         return best
 
     # ---- criteria -----------------------------------------------------------------------------
@@ -347,7 +359,8 @@ def best_quote(passage: Passage, att: Attendu, kw_stems: set[str], signals: Sign
         candidates = split_sentences(passage.text) or [passage.text.strip()]
     best: str | None = None
     best_score = -1.0
-    for sentence in candidates:
+    shown = [sentence for sentence in candidates if not signals.deferred(sentence)]
+    for sentence in shown or candidates:
         kinds = signals.kinds_present(sentence, False)
         score = 2.0 * sum(k in kinds for k in att.substance) + len(kw_stems & set(tokenize([sentence])[0]))
         score += min(signals.specifics(sentence), 3) * 0.5

@@ -43,6 +43,14 @@ VERBATIM = re.compile(r"«[^»]{8,}»|\"[^\"]{8,}\"|“[^”]{8,}”|\b(verbatim
 LIST_LINE = re.compile(r"^\s*([-*•]|\d+[.)])\s+", re.MULTILINE)
 # Saying "une matrice" is not showing one: only real layout counts (tables, lists, numbered steps).
 STRUCTURE_WORDS = re.compile(r"\b(etape \d|phase \d|step \d)\b", re.IGNORECASE)
+# Work announced for later is not work shown: "sera formalisé plus tard", "à définir", "TBC".
+DEFERRED = re.compile(
+    r"\b(plus tard|ulterieurement|dans un second temps|a (definir|construire|preciser|completer|venir|confirmer)"
+    r"|reste(nt)? a (faire|definir|construire|formaliser|preciser)|pas encore|non encore|prochainement"
+    r"|to be (defined|confirmed|determined|decided|done|built)|not yet|later on|at a later stage|tbc|tbd|todo)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 # A capitalised word in the middle of a sentence (after a lowercase word): a brand, a tool, a person.
 PROPER = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][A-Za-zà-ÿ0-9]+")
 
@@ -93,6 +101,17 @@ class Signals:
         if kind == "structure":
             return is_table or len(LIST_LINE.findall(text)) >= 3 or bool(STRUCTURE_WORDS.search(folded))
         raise ValueError(f"unknown substance kind: {kind}")
+
+    @staticmethod
+    def deferred(text: str) -> bool:
+        """Does ``text`` announce work for later instead of showing it?"""
+        return bool(DEFERRED.search(_folded(text)))
+
+    def shown(self, text: str) -> str:
+        """``text`` without its sentences (or lines) that defer the work: what the draft actually shows."""
+        if not DEFERRED.search(_folded(text)):
+            return text
+        return "\n".join(part for part in _SENTENCE_END.split(text) if part.strip() and not self.deferred(part))
 
     def kinds_present(self, text: str, is_table: bool) -> set[str]:
         return {kind for kind in KINDS if self.has(kind, text, is_table)}
