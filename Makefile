@@ -35,6 +35,7 @@ bench: install ## benchmarks (figures printed and written to evals/results/)
 	$(PY) -m evals.bench
 	$(PY) -m evals.bench_app
 	$(PY) -m evals.bench_cold
+	$(PY) -m evals.bench_cold_check
 
 eval: install ## the project's own dev sets
 	$(PY) -m assistant eval
