@@ -173,11 +173,10 @@ def check(
 ) -> None:
     """Vérifier un livrable : avis indicatif par critère (couvert / partiel / manquant)."""
     from assistant.documents import DocumentError
+    from assistant.index.embeddings import shared_embedding
     from assistant.llm.models import LLMConfigError, make_chat_model, model_label
-    from assistant.review.report_docx import render_docx
     from assistant.review.report_markdown import render_markdown
     from assistant.review.service import Reviewer, ReviewInputError, check_file
-    from assistant.runtime import embedding_for
 
     settings = get_settings()
     if out is not None and out.suffix.lower() not in {".md", ".docx"}:
@@ -185,7 +184,7 @@ def check(
     try:
         model = make_chat_model(settings)
         reviewer = Reviewer.from_settings(
-            settings, embedding_for(settings), model=model, model_label=model_label(settings)
+            settings, shared_embedding(settings.embeddings), model=model, model_label=model_label(settings)
         )
         reviewer.check_key(eval_key)
         if not file.is_file():
@@ -196,7 +195,12 @@ def check(
     except LLMConfigError as exc:
         fail("llm_config", str(exc), as_json=as_json)
     if out is not None:
-        data = render_docx(report) if out.suffix.lower() == ".docx" else render_markdown(report).encode("utf-8")
+        if out.suffix.lower() == ".docx":
+            from assistant.review.report_docx import render_docx  # python-docx only when a Word report is asked
+
+            data = render_docx(report)
+        else:
+            data = render_markdown(report).encode("utf-8")
         out.write_bytes(data)
     if as_json:
         emit_json(report.model_dump())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.index.embeddings import EmbeddingChoice, make_embeddings
+from assistant.index.embeddings import EmbeddingChoice, shared_embedding
 from assistant.index.store import VectorStore, read_index_version
 from assistant.pack import Pack, Referentiel, load_pack
 from assistant.retrieve.hybrid import HybridRetriever
@@ -15,16 +14,10 @@ from assistant.settings import Settings, get_settings
 if TYPE_CHECKING:  # indexing (loaders, splitters) loads only when the index must be built
     from assistant.index.ingest import ProgressFn
 
-_lock = threading.Lock()
-_embeddings: dict[str, EmbeddingChoice] = {}
-
 
 def embedding_for(settings: Settings) -> EmbeddingChoice:
     """One embedder per model spec per process (loading a model is the slow part)."""
-    with _lock:
-        if settings.embeddings not in _embeddings:
-            _embeddings[settings.embeddings] = make_embeddings(settings.embeddings)
-        return _embeddings[settings.embeddings]
+    return shared_embedding(settings.embeddings)
 
 
 @dataclass

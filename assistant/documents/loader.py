@@ -25,7 +25,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .docx import load_docx
 from .errors import (
     BadEncodingError,
     BinaryContentError,
@@ -39,7 +38,6 @@ from .errors import (
 )
 from .markdown import load_markdown
 from .models import DocumentWarning, LoadedDocument, LoadLimits
-from .pdf import load_pdf
 from .sniff import (
     MARKDOWN_EXTENSIONS,
     TEXT_EXTENSIONS,
@@ -134,8 +132,12 @@ def _read(path: Path, name: str, limits: LoadLimits) -> bytes:
 def _dispatch(data: bytes, sniffed: Sniffed, *, name: str, extension: str, limits: LoadLimits) -> LoadedDocument:
     match sniffed.kind:
         case "pdf":
+            from .pdf import load_pdf  # pypdf loads only for a PDF
+
             return load_pdf(data, name=name, limits=limits)
         case "docx":
+            from .docx import load_docx  # python-docx loads only for a Word file
+
             return load_docx(data, name=name, limits=limits)
         case "text":
             return _load_decoded(sniffed.text or "", name=name, extension=extension, limits=limits)

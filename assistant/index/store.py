@@ -12,6 +12,7 @@ import shutil
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import chromadb
 import httpx
@@ -19,9 +20,12 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
-from langchain_chroma import Chroma
 
 from assistant.index.chunks import Chunk
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
+
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.settings import Settings
 
@@ -119,13 +123,22 @@ class VectorStore:
                 f"L'index a été construit avec « {built_with} » mais le modèle configuré est "
                 f"« {embedding.model_id} ». Reconstruisez l'index : jury-blanc ingest --rebuild"
             )
-        self.lc = Chroma(
-            collection_name=self.name,
-            embedding_function=embedding.embeddings,
-            client=self.client,
-            collection_metadata={"hnsw:space": "cosine", MODEL_KEY: embedding.model_id},
-        )
+        self._lc: Chroma | None = None
         self.collection = collection
+
+    @property
+    def lc(self) -> Chroma:
+        """The LangChain wrapper, for writing (ingestion): built on first use so a question never imports it."""
+        if self._lc is None:
+            from langchain_chroma import Chroma
+
+            self._lc = Chroma(
+                collection_name=self.name,
+                embedding_function=self.embedding.embeddings,
+                client=self.client,
+                collection_metadata={"hnsw:space": "cosine", MODEL_KEY: self.embedding.model_id},
+            )
+        return self._lc
 
     def _open(self) -> Collection:
         return self.client.get_or_create_collection(
@@ -178,12 +191,21 @@ class VectorStore:
         return [Chunk.from_store(i, d or "", dict(m or {})) for i, d, m in zip(got["ids"], docs, metas, strict=True)]
 
     def search(self, query: str, k: int, where: dict[str, object] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity), most similar first."""
+        """(chunk id, cosine similarity), most similar first (the collection is queried directly: reading
+        needs neither the LangChain wrapper nor its imports; the query is embedded the same way)."""
+        vector = self.embedding.embeddings.embed_query(query)
         try:
-            hits = self.lc.similarity_search_with_score(query, k=k, filter=where or None)  # type: ignore[arg-type]
+            got = self.collection.query(
+                query_embeddings=[vector],  # type: ignore[arg-type]
+                n_results=k,
+                where=where or None,  # type: ignore[arg-type]
+                include=["distances"],
+            )
         except httpx.TransportError as exc:
             raise IndexUnavailable(_unavailable_message(self.settings)) from exc
-        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+        ids = (got.get("ids") or [[]])[0]
+        distances = (got.get("distances") or [[]])[0]
+        return [(str(i), 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
     def index_version(self) -> str:
         """The content version recorded in the collection's metadata ("" before the first ingestion)."""

@@ -5,19 +5,22 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-from langchain_core.language_models.chat_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document_isolated, sanitize_filename
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.pack import Pack, Referentiel, join, load_pack
 from assistant.review.engine import ReviewEngine
-from assistant.review.llm_review import LLMReviewer
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
 from assistant.review.passages import build_passages
 from assistant.review.vector_cache import cache_file
 from assistant.safety.injection import injection_spans
 from assistant.settings import ReviewSettings, Settings
+
+if TYPE_CHECKING:  # the offline path never imports the chat-model machinery
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from assistant.review.llm_review import LLMReviewer
 
 
 class ReviewInputError(ValueError):
@@ -54,7 +57,11 @@ class Reviewer:
         """The one way to build a reviewer: the pack, limits and thresholds come from ``settings``."""
         pack = pack or load_pack(settings.corpus_dir)
         review = settings.review
-        llm = LLMReviewer(model, model_label, pack) if model is not None else None
+        llm = None
+        if model is not None:  # the chat-model machinery loads only when a model is configured
+            from assistant.review.llm_review import LLMReviewer
+
+            llm = LLMReviewer(model, model_label, pack)
         limits = LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024, max_chars=review.max_draft_chars)
         engine = ReviewEngine(pack, embedding, review)
         if embedding is not None:
