@@ -111,7 +111,16 @@ class Settings(BaseSettings):
     )
     llm_base_url: str | None = Field(None, description="Base URL for the LLM server (OpenAI-compatible, Ollama).")
     llm_api_key: str | None = Field(None, description="API key for the LLM provider, if it needs one.")
-    llm_timeout_s: float = Field(60.0, description="Per-request LLM timeout in seconds.")
+    llm_timeout_s: float = Field(60.0, description="Per-request LLM timeout in seconds (also capped by the deadlines).")
+    llm_deadline_s: float = Field(
+        60.0, gt=0, description="Overall deadline of one LLM answer (condensation + generation); then offline."
+    )
+    llm_review_deadline_s: float = Field(
+        180.0, gt=0, description="Overall deadline of one LLM draft review (all criteria); the rest offline."
+    )
+    llm_max_tokens: int = Field(400, gt=0, description="Most tokens the model may write for one answer.")
+    llm_condense_max_tokens: int = Field(60, gt=0, description="Most tokens for rewriting a follow-up question.")
+    llm_review_max_tokens: int = Field(300, gt=0, description="Most tokens for the judgement of one criterion.")
     max_upload_mb: int = Field(20, description="Largest accepted draft or course file, in MB.")
     top_k: int = Field(8, description="Passages retrieved per question.")
     admin_password_sha256: str | None = Field(

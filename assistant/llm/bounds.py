@@ -1,0 +1,50 @@
+"""Bounds on every model call: a token cap per call and an overall deadline per answer or review.
+
+A small local model can write thousands of tokens, loop or never stop; what the user waits for must
+be bounded whatever the model does. ``capped`` binds the provider's own output-length parameter;
+``Deadline`` tracks the time left for a whole answer or review so each call gets at most that.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import LanguageModelInput
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
+    from langchain_core.runnables import Runnable
+
+# The name of the output-length parameter, by chat-model class (Ollama calls it num_predict).
+_TOKEN_PARAM = {"ChatOllama": "num_predict"}
+MIN_CALL_S = 1.0
+
+
+def capped(model: BaseChatModel, max_tokens: int) -> Runnable[LanguageModelInput, BaseMessage]:
+    """``model`` with its output capped at ``max_tokens`` tokens for every call made through it."""
+    param = _TOKEN_PARAM.get(type(model).__name__, "max_tokens")
+    bound: Runnable[LanguageModelInput, BaseMessage] = model.bind(**{param: max_tokens})
+    return bound
+
+
+@dataclass
+class Deadline:
+    """Seconds left for one answer or review; ``expired`` once they are spent."""
+
+    seconds: float
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def left(self) -> float:
+        return self.seconds - (time.perf_counter() - self.started)
+
+    @property
+    def expired(self) -> bool:
+        return self.left <= 0
+
+    def call_timeout(self, per_request: float) -> float:
+        """The timeout for the next request: the per-request timeout, but never past the deadline."""
+        return max(MIN_CALL_S, min(per_request, self.left))
+
