@@ -1,8 +1,12 @@
 """LLM mode: the model writes from the retrieved sources only; every citation is checked.
 
-Invalid citations are removed; an answer left with no valid citation, or carrying the refusal
-sentinel, becomes the standard refusal. Any provider failure falls back to the offline answer and
-says so. The model gets no tools; source texts are delimited data.
+Every call is bounded: a token cap per call and one deadline for the whole answer (condensation and
+generation); past it, streaming stops and the offline answer is given with an ``llm_timeout``
+warning. Invalid citations are removed; an answer that echoes the instructions or the sources, is
+left with no valid citation, is not in the question's language, or is empty, is discarded whole for
+the offline answer (``llm_discarded: <reason>``); the guard never returns text it flagged. The
+refusal sentinel gives the standard refusal. Any provider failure falls back to the offline answer
+and says so. The model gets no tools; source texts are delimited data.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from collections.abc import Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from assistant.answer.llm_checks import discard_reason
 from assistant.answer.models import Answer, Audience, Event
 from assistant.answer.phrases import t
 from assistant.answer.service import AnswerService, Prepared
 from assistant.answer.sources import SourceBook
+from assistant.llm.bounds import Deadline, capped
 from assistant.llm.models import provider_errors
 from assistant.llm.prompts import SENTINEL, audience_styles, load_prompt
 from assistant.safety.guard import guard_output
@@ -48,6 +54,10 @@ class LLMAnswerer:
         self.service = service
         self.model = model
         self.label = label
+        settings = service.rt.settings
+        self.deadline_s = settings.llm_deadline_s
+        self.writer = capped(model, settings.llm_max_tokens)
+        self.condenser = capped(model, settings.llm_condense_max_tokens)
 
     def condense(self, question: str, history: list[tuple[str, str]]) -> str:
         """A standalone question from a follow-up (falls back to the question itself)."""
@@ -57,7 +67,7 @@ class LLMAnswerer:
         examples = ", ".join(self.service.pack.vocab.codes.examples[:3])
         prompt = load_prompt("condense.md").format(history=convo, question=question, examples=examples)
         try:
-            out = self.model.invoke([HumanMessage(content=prompt)])
+            out = self.condenser.invoke([HumanMessage(content=prompt)])
         except provider_errors() as exc:
             log.warning("condense failed: %s", type(exc).__name__)
             return self.service.offline_condense(question, history)
@@ -84,35 +94,60 @@ class LLMAnswerer:
     def stream(self, question: str, audience: Audience = "candidate",
                history: list[tuple[str, str]] | None = None) -> Iterator[Event]:  # fmt: skip
         started = time.perf_counter()
+        deadline = Deadline(self.deadline_s)
         standalone = self.condense(question, history or [])
         p = self.service.prepare(standalone, audience)
         p.question = question if standalone == question else standalone
         if not p.scope.in_scope or not p.hits:
             yield Event("final", answer=self.service.offline(p))
             return
+        if deadline.expired:
+            yield Event("final", answer=self._fallback(p, "llm_timeout"))
+            return
         book = SourceBook()
         messages = self._messages(p, book)
         parts: list[str] = []
         t0 = time.perf_counter()
+        stream = self.writer.stream(messages)
         try:
-            for chunk in self.model.stream(messages):
+            for chunk in stream:
                 text = chunk.content if isinstance(chunk.content, str) else ""
                 if text:
                     parts.append(text)
                     yield Event("token", text=text)
+                if deadline.expired:  # stop the generation: the server stops when the stream is closed
+                    break
         except provider_errors() as exc:
             yield Event("final", answer=self._fallback(p, f"llm_error: {type(exc).__name__}"))
             return
+        finally:
+            close = getattr(stream, "close", None)
+            if callable(close):
+                close()
         p.timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+        if deadline.expired:
+            yield Event("final", answer=self._fallback(p, "llm_timeout"))
+            return
         raw = "".join(parts).strip()
         if not raw:
             yield Event("final", answer=self._fallback(p, "llm_empty"))
             return
-        raw, removed = guard_output(raw, "\n".join(s.text for s in book.sources))
-        text, kept, dropped = clean_citations(raw, {s.rank for s in book.sources})
+        sources_text = "\n".join(s.text for s in book.sources)
+        guarded, removed = guard_output(raw, sources_text)
+        text, kept, dropped = clean_citations(guarded, {s.rank for s in book.sources})
         warnings = [f"citations_removed: {dropped}"] if dropped else []
         warnings += [f"output_guard: {kind}" for kind in dict.fromkeys(removed)]
-        if SENTINEL in text or kept == 0:
+        reason = (
+            None
+            if SENTINEL in text
+            else discard_reason(text, removed=removed, kept_citations=kept, sources_text=sources_text, lang=p.lang)
+        )
+        if reason is not None:  # never show what the checks flagged: the offline answer instead
+            answer = self._fallback(p, f"llm_discarded: {reason}")
+            answer.warnings = warnings + answer.warnings
+            yield Event("final", answer=answer)
+            return
+        if SENTINEL in text:
             refusal = self.service.offline(
                 Prepared(p.question, p.lang, p.audience, p.codes, p.scope.__class__(False, reason="llm_refusal"))
             )

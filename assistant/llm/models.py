@@ -46,9 +46,10 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
     from langchain.chat_models import init_chat_model
 
     kwargs: dict[str, Any] = {"temperature": 0}
-    timeout = settings.llm_timeout_s
+    # A request never outlives the overall deadline, and no retry multiplies the wait.
+    timeout = min(settings.llm_timeout_s, settings.llm_deadline_s)
     if provider == "openai":
-        kwargs.update(timeout=timeout, max_retries=1, api_key=settings.llm_api_key or "not-needed")
+        kwargs.update(timeout=timeout, max_retries=0, api_key=settings.llm_api_key or "not-needed")
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
     elif provider == "ollama":
@@ -56,7 +57,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
     else:
-        kwargs.update(timeout=int(timeout), max_retries=1, api_key=settings.llm_api_key or "not-needed")
+        kwargs.update(timeout=max(1, int(timeout)), max_retries=0, api_key=settings.llm_api_key or "not-needed")
         if settings.llm_base_url:
             kwargs["endpoint"] = settings.llm_base_url
     chat: BaseChatModel = init_chat_model(f"{provider}:{model}", **kwargs)

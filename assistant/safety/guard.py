@@ -14,6 +14,7 @@ from assistant.llm.prompts import PROMPTS_DIR
 _PATH = re.compile(r"(?:(?<![\w.])/(?:work|home|root|etc|usr|var|tmp|opt|srv)/[^\s)\]]*|[A-Za-z]:\\\\[^\s]+)")
 _URL = re.compile(r"(?:https?|ftp)://[^\s)\]>\"']+|\bwww\.[^\s)\]>\"']+", re.IGNORECASE)
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,300})?/?>")
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +30,7 @@ def prompt_fragments() -> tuple[str, ...]:
 
 
 def guard_output(text: str, allowed_text: str = "") -> tuple[str, list[str]]:
-    """(cleaned text, what was removed): prompt lines, internal paths, links not in the sources, images."""
+    """(cleaned text, what was removed): prompt lines, HTML tags, internal paths, unknown links, images."""
     removed: list[str] = []
     allowed = allowed_text.lower()
     kept_lines: list[str] = []
@@ -40,6 +41,9 @@ def guard_output(text: str, allowed_text: str = "") -> tuple[str, list[str]]:
             continue
         kept_lines.append(line)
     cleaned = "\n".join(kept_lines)
+    if _HTML_TAG.search(cleaned):  # small models write HTML: the text stays, the markup goes
+        removed.append("html")
+        cleaned = _HTML_TAG.sub("", cleaned)
     if _MD_IMAGE.search(cleaned):
         removed.append("image")
         cleaned = _MD_IMAGE.sub("", cleaned)
