@@ -22,6 +22,9 @@ ANSWER_WARNINGS: dict[str, str] = {
     "citations_removed": "Des références invalides proposées par le modèle ont été retirées.",
     "llm_error": "Le modèle de langage n'a pas répondu : réponse produite hors ligne.",
     "llm_empty": "Le modèle de langage a renvoyé une réponse vide : réponse produite hors ligne.",
+    "llm_timeout": "Le modèle de langage a dépassé le délai imparti : réponse produite hors ligne.",
+    "llm_discarded": "La réponse du modèle a été écartée (consignes ou sources recopiées, répétitions, "
+    "aucune source citée ou autre langue) : réponse produite hors ligne.",
     "output_guard": "Des éléments non autorisés (liens, chemins, consignes internes) ont été retirés de la réponse.",
 }
 
