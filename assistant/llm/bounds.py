@@ -47,4 +47,3 @@ class Deadline:
     def call_timeout(self, per_request: float) -> float:
         """The timeout for the next request: the per-request timeout, but never past the deadline."""
         return max(MIN_CALL_S, min(per_request, self.left))
-
