@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from langchain_core.language_models import LanguageModelInput
@@ -23,10 +23,23 @@ MIN_CALL_S = 1.0
 
 
 def capped(model: BaseChatModel, max_tokens: int) -> Runnable[LanguageModelInput, BaseMessage]:
-    """``model`` with its output capped at ``max_tokens`` tokens for every call made through it."""
-    param = _TOKEN_PARAM.get(type(model).__name__, "max_tokens")
-    bound: Runnable[LanguageModelInput, BaseMessage] = model.bind(**{param: max_tokens})
-    return bound
+    """``model`` with its output capped at ``max_tokens`` tokens for every call made through it.
+
+    LangChain's OpenAI client sends the cap as ``max_completion_tokens``, which OpenAI-compatible
+    servers such as llama.cpp's ignore (they then generate without limit): for a server other than
+    OpenAI's own, the classic ``max_tokens`` field is added to the request body as well.
+    """
+    return model.bind(**cap_kwargs(model, max_tokens))
+
+
+def cap_kwargs(model: BaseChatModel, max_tokens: int) -> dict[str, Any]:
+    """The call keyword arguments that cap ``model``'s output at ``max_tokens`` tokens."""
+    kwargs: dict[str, Any] = {_TOKEN_PARAM.get(type(model).__name__, "max_tokens"): max_tokens}
+    base = getattr(model, "openai_api_base", None)
+    if type(model).__name__ == "ChatOpenAI" and isinstance(base, str) and base and "api.openai.com" not in base:
+        extra = getattr(model, "extra_body", None) or {}
+        kwargs["extra_body"] = {**extra, "max_tokens": max_tokens}
+    return kwargs
 
 
 @dataclass

@@ -3,26 +3,29 @@
 The draft is passed as delimited data (injected instructions were already set aside); every quote the
 model returns is checked against the passages it was given and dropped if not found; a "covered" with
 no verified quote is downgraded; the model may raise the offline verdict by one step at most, and only
-with verified evidence. Provider failures fall back to the offline verdict for that criterion.
+with verified evidence. Provider failures fall back to the offline verdict for that criterion; so do the
+criteria left once the review's deadline has expired. Each call is capped in tokens and goes through the
+structured-output method the server accepts (``structured_call``).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Literal
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field
 
-from assistant.llm.models import provider_errors
+from assistant.llm.bounds import Deadline
 from assistant.llm.prompts import load_prompt
 from assistant.pack import Criterion, Pack
 from assistant.review.engine import DraftIndex
 from assistant.review.models import STATUS_ORDER, CriterionVerdict, Evidence, Status
 from assistant.review.quotes import shorten, verify_quote
 from assistant.review.signals import Signals
+from assistant.review.structured_call import Method, call_structured
 from assistant.safety.guard import guard_output
 from assistant.safety.injection import is_injection
 
@@ -34,32 +37,40 @@ STATUSES: tuple[Status, Status, Status] = ("missing", "partial", "covered")
 class CriterionJudgement(BaseModel):
     """What the model must return for one criterion."""
 
+    # The descriptions reach the model (schema, tool or prompt): French, like the prompts.
     status: Literal["covered", "partial", "missing"]
-    evidence_quotes: list[str] = Field(default_factory=list, description="Verbatim quotes from one excerpt each.")
-    missing: list[str] = Field(default_factory=list)
-    advice: list[str] = Field(default_factory=list)
+    evidence_quotes: list[str] = Field(
+        default_factory=list, description="citations copiées mot pour mot, chacune d'un seul extrait"
+    )
+    missing: list[str] = Field(default_factory=list, description="ce qui manque, en phrases courtes")
+    advice: list[str] = Field(default_factory=list, description="conseils concrets, au vouvoiement")
+
+
+@dataclass
+class LLMRun:
+    """One review's use of the model: its deadline, the calls made, the structured-output methods used."""
+
+    deadline: Deadline
+    calls: int = 0
+    methods: list[Method] = field(default_factory=list)
+
+    @property
+    def method(self) -> str | None:
+        return ", ".join(dict.fromkeys(self.methods)) or None
 
 
 class LLMReviewer:
-    def __init__(self, model: BaseChatModel, label: str, pack: Pack) -> None:
+    def __init__(self, model: BaseChatModel, label: str, pack: Pack, *, max_tokens: int, deadline_s: float) -> None:
         self.model = model
         self.label = label
         self.pack = pack
+        self.max_tokens = max_tokens
+        self.deadline_s = deadline_s
         self.signals = Signals(pack.vocab, pack.ref.codes())
 
-    def _call(self, messages: list[BaseMessage]) -> CriterionJudgement:
-        try:
-            structured = self.model.with_structured_output(CriterionJudgement)
-        except NotImplementedError:
-            parser: PydanticOutputParser[CriterionJudgement] = PydanticOutputParser(pydantic_object=CriterionJudgement)
-            instructions = HumanMessage(content=parser.get_format_instructions())
-            reply = self.model.invoke([*messages, instructions])
-            parsed: CriterionJudgement = parser.parse(str(reply.content))
-            return parsed
-        result = structured.invoke(messages)
-        if isinstance(result, CriterionJudgement):
-            return result
-        return CriterionJudgement.model_validate(result)
+    def start(self) -> LLMRun:
+        """A new review: its deadline starts now."""
+        return LLMRun(Deadline(self.deadline_s))
 
     def passages_for(self, verdict: CriterionVerdict, index: DraftIndex, crit: Criterion) -> list[int]:
         """The offline engine's best passages for this criterion, then keyword hits on its text."""
@@ -75,7 +86,13 @@ class LLMReviewer:
                 chosen.append(int(pid))
         return chosen[:MAX_PASSAGES]
 
-    def review(self, crit: Criterion, offline: CriterionVerdict, index: DraftIndex) -> CriterionVerdict:
+    def review(
+        self, crit: Criterion, offline: CriterionVerdict, index: DraftIndex, run: LLMRun | None = None
+    ) -> CriterionVerdict:
+        """The model's verdict merged with the offline one; the offline one when the model fails or time is up."""
+        run = run or self.start()
+        if run.deadline.expired:
+            return offline.model_copy(update={"source": "llm->timeout"})
         ids = self.passages_for(offline, index, crit)
         passages = [index.draft.passages[i] for i in ids]
         signals = "\n".join(f"- {a.label} : {a.status} ({a.reason})" for a in offline.attendus) or "- aucun"
@@ -89,11 +106,17 @@ class LLMReviewer:
             SystemMessage(content=load_prompt("review_system.md").format(headline=self.pack.headline)),
             HumanMessage(content=user),
         ]
-        try:
-            judgement = self._call(messages)
-        except (*provider_errors(), NotImplementedError) as exc:  # type: ignore[misc]
-            log.warning("LLM review failed on %s: %s", crit.code, type(exc).__name__)
-            return offline.model_copy(update={"source": "llm->offline"})
+        outcome = call_structured(
+            self.model, CriterionJudgement, messages, max_tokens=self.max_tokens, deadline=run.deadline
+        )
+        run.calls += outcome.calls
+        judgement = outcome.value
+        if judgement is None:
+            log.warning("LLM review failed on %s: %s %s", crit.code, outcome.failure, outcome.error)
+            source = "llm->timeout" if outcome.failure == "deadline" else "llm->offline"
+            return offline.model_copy(update={"source": source})
+        if outcome.method is not None:
+            run.methods.append(outcome.method)
         return merge(offline, judgement, passages_text=[p.text for p in passages],
                      locations=[p.location for p in passages], signals=self.signals)  # fmt: skip
 

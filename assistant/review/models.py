@@ -12,6 +12,13 @@ Status = Literal["covered", "partial", "missing"]
 STATUS_ORDER: dict[str, int] = {"missing": 0, "partial": 1, "covered": 2}
 STATUS_FR: dict[str, str] = {"covered": "couvert", "partial": "partiel", "missing": "manquant"}
 STATUS_EMOJI: dict[str, str] = {"covered": "🟢", "partial": "🟠", "missing": "🔴"}
+# Where a criterion's verdict comes from, as the reports say it (by CriterionVerdict.source).
+SOURCE_FR: dict[str, str] = {
+    "offline": "avis hors ligne (analyse automatique)",
+    "llm": "avis du modèle de langage, recoupé avec l'analyse automatique (citations vérifiées)",
+    "llm->offline": "avis hors ligne (le modèle de langage a échoué sur ce critère)",
+    "llm->timeout": "avis hors ligne (le modèle de langage n'a pas répondu à temps)",
+}
 
 DISCLAIMER = (
     "Avis indicatif et formatif : ce retour ne constitue ni une note ni une prédiction de réussite. "
@@ -53,7 +60,10 @@ class CriterionVerdict(_Model):
     referentiel: str = Field(description="Verbatim criterion text.")
     attendus: list[AttenduResult] = Field(default_factory=list)
     sheets: list[SheetRef] = Field(default_factory=list)
-    source: str = Field("offline", description="'offline', 'llm' or 'llm->offline' (fallback).")
+    source: str = Field(
+        "offline",
+        description="'offline', 'llm', 'llm->offline' (the model failed) or 'llm->timeout' (review deadline expired).",
+    )
 
 
 class ReviewWarning(_Model):
@@ -68,6 +78,9 @@ class Report(_Model):
     criteria: list[CriterionVerdict]
     warnings: list[ReviewWarning] = Field(default_factory=list)
     mode: str = "offline"
+    llm_method: str | None = Field(
+        None, description="Structured-output method(s) the model answered through: json_schema, json_mode, …"
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
     disclaimer: str = DISCLAIMER
 

@@ -20,7 +20,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from assistant.review.models import STATUS_FR, CriterionVerdict, Evidence, Report, ReviewWarning, SheetRef
-from assistant.review.report_markdown import PRIVACY_NOTE
+from assistant.review.report_markdown import PRIVACY_NOTE, source_line
 from assistant.text.labels import warning_title
 
 STATUS_FILL: dict[str, str] = {"covered": "C6EFCE", "partial": "FFEB9C", "missing": "FFC7CE"}
@@ -184,6 +184,7 @@ def _add_sheets(doc: DocxDocument, sheets: list[SheetRef]) -> None:
 def _add_criterion(doc: DocxDocument, verdict: CriterionVerdict) -> None:
     _heading(doc, f"{verdict.code} — {STATUS_FR.get(verdict.status, verdict.status)}", level=2)
     _paragraph(doc, verdict.referentiel, style="Intense Quote", italic=True)
+    _paragraph(doc, source_line(verdict), italic=True).runs[0].font.size = Pt(9)
     _add_evidence(doc, verdict.evidence)
     _add_missing(doc, verdict.missing)
     _add_advice(doc, verdict.advice)

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import re
 
-from assistant.review.models import STATUS_EMOJI, STATUS_FR, CriterionVerdict, Evidence, Report, ReviewWarning, SheetRef
+from assistant.review.models import (
+    SOURCE_FR,
+    STATUS_EMOJI,
+    STATUS_FR,
+    CriterionVerdict,
+    Evidence,
+    Report,
+    ReviewWarning,
+    SheetRef,
+)
 from assistant.text.labels import warning_title
 
 PRIVACY_NOTE = "Ce rapport a été généré à partir de votre document pendant votre session ; il n'a pas été conservé."
@@ -124,12 +133,19 @@ def _sheets_section(sheets: list[SheetRef]) -> list[str]:
     return ["#### Pour aller plus loin", "", *(f"- {link}" for link in links), ""]
 
 
+def source_line(verdict: CriterionVerdict) -> str:
+    """Where the verdict comes from: the model, or the offline engine (and why)."""
+    return f"Origine : {SOURCE_FR.get(verdict.source, verdict.source)}."
+
+
 def _criterion_section(verdict: CriterionVerdict) -> list[str]:
     heading = f"### {escape_md(verdict.code)} — {STATUS_FR.get(verdict.status, verdict.status)}"
     return [
         heading,
         "",
         _blockquote(verdict.referentiel),
+        "",
+        f"*{escape_md(source_line(verdict))}*",
         "",
         *_evidence_section(verdict.evidence),
         *_bullets("Ce qui manque", verdict.missing, empty="Aucun attendu manquant n'a été relevé."),

@@ -61,7 +61,8 @@ class Reviewer:
         if model is not None:  # the chat-model machinery loads only when a model is configured
             from assistant.review.llm_review import LLMReviewer
 
-            llm = LLMReviewer(model, model_label, pack)
+            llm = LLMReviewer(model, model_label, pack, max_tokens=settings.llm_review_max_tokens,
+                              deadline_s=settings.llm_review_deadline_s)  # fmt: skip
         limits = LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024, max_chars=review.max_draft_chars)
         engine = ReviewEngine(pack, embedding, review)
         if embedding is not None:
@@ -123,16 +124,27 @@ class Reviewer:
         verdicts = [self.engine.judge_criterion(crit, index) for crit in self.ref.criteria_of(key)]
         timings["judging_ms"] = (time.perf_counter() - t0) * 1000
         mode = "offline"
+        llm_method = None
         if self.llm is not None:
             t0 = time.perf_counter()
-            verdicts = [self.llm.review(c, v, index) for c, v in zip(self.ref.criteria_of(key), verdicts, strict=True)]
+            run = self.llm.start()  # one deadline for every criterion of this review
+            pairs = zip(self.ref.criteria_of(key), verdicts, strict=True)
+            verdicts = [self.llm.review(c, v, index, run) for c, v in pairs]
             timings["llm_ms"] = (time.perf_counter() - t0) * 1000
+            timings["llm_calls"] = run.calls
             mode = self.llm.label
+            llm_method = run.method
             fallen = [v.code for v in verdicts if v.source == "llm->offline"]
             if fallen:
                 warnings.append(ReviewWarning(code="llm_fallback", message=(
-                    "Le modèle de langage n'a pas répondu pour " + ", ".join(fallen)
+                    "Le modèle de langage n'a pas donné d'avis exploitable pour " + ", ".join(fallen)
                     + " : ces critères ont reçu l'avis hors ligne."
+                )))  # fmt: skip
+            late = [v.code for v in verdicts if v.source == "llm->timeout"]
+            if late:
+                warnings.append(ReviewWarning(code="llm_timeout", message=(
+                    f"Le modèle de langage n'a pas terminé la relecture dans le délai de {self.llm.deadline_s:g} s : "
+                    + ", ".join(late) + " ont reçu l'avis hors ligne."
                 )))  # fmt: skip
         mismatch = self._mismatch(index, key)
         if mismatch:
@@ -148,6 +160,7 @@ class Reviewer:
             criteria=verdicts,
             warnings=warnings,
             mode=mode,
+            llm_method=llm_method,
             timings_ms={k: round(v, 1) for k, v in timings.items()},
         )
 
