@@ -214,6 +214,8 @@ def check(
 def run_eval(
     which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | redteam | all")] = "all",
     split: Annotated[str, typer.Option("--split", help="tune | test | all (questions).")] = "all",
+    llm: Annotated[bool, typer.Option("--llm", help="Réponses par le modèle configuré (JB_LLM).")] = False,
+    sample: Annotated[int, typer.Option("--sample", help="N questions réparties sur le jeu (0 = toutes).")] = 0,
     as_json: JsonFlag = False,
 ) -> None:
     """Évaluer l'assistant sur les jeux de développement du pack (evals/)."""
@@ -223,7 +225,7 @@ def run_eval(
         fail("unknown_eval", f"jeu inconnu « {which} » ; valeurs possibles : {', '.join(EVAL_SETS)}", as_json=as_json)
     if split not in SPLITS:
         fail("unknown_split", f"partie inconnue « {split} » ; valeurs possibles : {', '.join(SPLITS)}", as_json=as_json)
-    results, text = run_evals(which, split)
+    results, text = run_evals(which, split, llm=llm, sample=sample)
     if as_json:
         emit_json(results)
     else:

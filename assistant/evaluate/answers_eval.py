@@ -73,13 +73,23 @@ def score(q: EvalQuestion, a: Answer, terms: KeyTerms, texts: Mapping[str, tuple
     }
 
 
-def evaluate_answers(runtime: Any, questions: list[EvalQuestion]) -> dict[str, Any]:
+def evaluate_answers(runtime: Any, questions: list[EvalQuestion], *, llm: bool = False) -> dict[str, Any]:
+    """The answer figures; with ``llm``, through the configured model (same figures, plus the LLM's own)."""
     from assistant.answer.service import AnswerService
 
     service = AnswerService(runtime)
     terms = service.key_terms
     texts = item_texts(runtime.ref)
-    rows = [score(q, service.answer(q.question, q.audience), terms, texts) for q in questions]
+    answer = service.answer
+    if llm:
+        from assistant.answer.ask import Asker
+
+        asker = Asker(runtime)
+        if asker.llm is None:
+            raise ValueError("eval --llm needs a configured model (JB_LLM, JB_LLM_BASE_URL)")
+        answer = asker.answer
+    answers = [(q, answer(q.question, q.audience)) for q in questions]
+    rows = [score(q, a, terms, texts) for q, a in answers]
     ins = [r for r in rows if r["in_scope"]]
     oos = [r for r in rows if not r["in_scope"]]
     mm = [r for r in ins if r["must_mention"] is not None]
@@ -94,6 +104,8 @@ def evaluate_answers(runtime: Any, questions: list[EvalQuestion]) -> dict[str, A
         "refused_with_citations": sum(r["refused"] and r["has_valid_citation"] for r in rows),
         "citation_precision": sum(r["cited_on_topic"] for r in rows) / max(sum(r["cited"] for r in rows), 1),
     }
+    if llm:
+        summary.update(llm_figures([a for _, a in answers]))
     by_class: dict[str, dict[str, float]] = {}
     for cls in sorted({r["failure_class"] for r in rows if r["failure_class"]}):
         members = [r for r in rows if r["failure_class"] == cls]
@@ -117,10 +129,38 @@ def evaluate_answers(runtime: Any, questions: list[EvalQuestion]) -> dict[str, A
     }
 
 
+def llm_figures(answers: list[Any]) -> dict[str, Any]:
+    """Fallback rate, per-call time and what was returned from the model, over answers made in LLM mode."""
+    from assistant.safety.guard import prompt_fragments
+
+    tried = [a for a in answers if a.kind == "llm" or any(w.startswith("llm_") for w in a.warnings)]
+    fell_back = [a for a in tried if a.kind != "llm"]
+    calls = sorted(a.timings_ms.get("llm_ms", 0.0) for a in tried if "llm_ms" in a.timings_ms)
+
+    def pct(p: float) -> float:
+        return calls[min(len(calls) - 1, round(p * (len(calls) - 1)))] if calls else 0.0
+
+    shown = [" ".join(a.answer.split()).lower() for a in answers if a.kind == "llm"]
+    reasons: dict[str, int] = {}
+    for a in fell_back:
+        for w in a.warnings:
+            if w.startswith("llm_"):
+                reasons[w] = reasons.get(w, 0) + 1
+    return {
+        "llm_answers_tried": len(tried),
+        "llm_fallback_rate": len(fell_back) / max(len(tried), 1),
+        "llm_fallback_reasons": reasons,
+        "llm_call_ms_p50": pct(0.5),
+        "llm_call_ms_p95": pct(0.95),
+        "llm_prompt_echoes_returned": sum(any(f in text for f in prompt_fragments()) for text in shown),
+    }
+
+
 def format_answers(result: dict[str, Any]) -> str:
     s = result["summary"]
+    mode = "through the configured LLM" if "llm_fallback_rate" in s else "offline"
     lines = [
-        f"Answers — {s['n']} questions (offline)",
+        f"Answers — {s['n']} questions ({mode})",
         f"  in-scope answers with ≥1 valid citation  {s['in_scope_with_valid_citation']:.3f}",
         f"  citations pointing outside the sources    {s['invalid_citations_total']}",
         f"  must-mention coverage                     {s['must_mention_coverage']:.3f}",
@@ -129,6 +169,13 @@ def format_answers(result: dict[str, Any]) -> str:
         f"  refusals carrying citations               {s['refused_with_citations']}",
         f"  citation precision (cited holds the ask)  {s['citation_precision']:.3f}",
     ]
+    if "llm_fallback_rate" in s:
+        lines += [
+            f"  LLM answers tried / fallback rate         {s['llm_answers_tried']} / {s['llm_fallback_rate']:.3f}",
+            f"  LLM call time p50 / p95                   {s['llm_call_ms_p50']:.0f} / {s['llm_call_ms_p95']:.0f} ms",
+            f"  prompt echoes returned to the user        {s['llm_prompt_echoes_returned']}",
+            f"  fallback reasons                          {s['llm_fallback_reasons']}",
+        ]
     for cls, row in result.get("by_failure_class", {}).items():
         lines.append(
             f"  failure class {cls}  n={int(row['n']):<3} in-scope fully answered {row['answered_right']:.3f}"

@@ -10,7 +10,7 @@ Split = Literal["tune", "test", "all"]
 SPLITS: tuple[str, ...] = get_args(Split)
 
 
-def run_evals(which: str, split: str = "all") -> tuple[dict[str, Any], str]:
+def run_evals(which: str, split: str = "all", *, llm: bool = False, sample: int = 0) -> tuple[dict[str, Any], str]:
     """Run ``which`` on the questions of ``split`` (tune: the thresholds are set on it; test: held out)."""
     from assistant.evaluate.dataset import dev_sets_dir, load_questions
     from assistant.runtime import build_runtime
@@ -20,6 +20,8 @@ def run_evals(which: str, split: str = "all") -> tuple[dict[str, Any], str]:
     runtime = build_runtime()
     evals_dir = dev_sets_dir(runtime.settings)
     questions = [q for q in load_questions(evals_dir) if split == "all" or q.split == split]
+    if sample and sample < len(questions):  # a stratified sample: every k-th question of the file order
+        questions = questions[:: max(1, len(questions) // sample)][:sample]
     texts.append(f"Split: {split}" + (f" ({len(questions)} questions)" if which != "drafts" else ""))
     results["split"] = split
     if which in ("retrieval", "all"):
@@ -31,7 +33,7 @@ def run_evals(which: str, split: str = "all") -> tuple[dict[str, Any], str]:
     if which in ("answers", "all"):
         from assistant.evaluate.answers_eval import evaluate_answers, format_answers
 
-        res = evaluate_answers(runtime, questions)
+        res = evaluate_answers(runtime, questions, llm=llm)
         results["answers"] = res
         texts.append(format_answers(res))
     if which in ("drafts", "all"):
