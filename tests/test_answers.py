@@ -172,9 +172,10 @@ def test_answer_left_without_valid_citation_is_discarded_for_the_offline_answer(
     assert "Le budget est exhaustif" in final.answer
 
 
-def test_sentinel_becomes_a_refusal(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_model_refusal_does_not_overrule_the_evidence_check(hashing_runtime) -> None:  # type: ignore[no-untyped-def]
     final = asker(hashing_runtime, SENTINEL).answer("Que dit le CR7 ?")
-    assert final.refused
+    assert "llm_discarded: model_refused" in final.warnings
+    assert not final.refused and "Le budget est exhaustif" in final.answer  # the offline answer
 
 
 def test_empty_model_output_falls_back_to_offline(hashing_runtime) -> None:  # type: ignore[no-untyped-def]

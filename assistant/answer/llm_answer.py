@@ -5,7 +5,8 @@ generation); past it, streaming stops and the offline answer is given with an ``
 warning. Invalid citations are removed; an answer that echoes the instructions or the sources, is
 left with no valid citation, is not in the question's language, or is empty, is discarded whole for
 the offline answer (``llm_discarded: <reason>``); the guard never returns text it flagged. The
-refusal sentinel gives the standard refusal. Any provider failure falls back to the offline answer
+refusal sentinel gives the offline answer too: whether the documents answer was decided from the
+evidence before the model was asked. Any provider failure falls back to the offline answer
 and says so. The model gets no tools; source texts are delimited data.
 """
 
@@ -137,8 +138,10 @@ class LLMAnswerer:
         text, kept, dropped = clean_citations(guarded, {s.rank for s in book.sources})
         warnings = [f"citations_removed: {dropped}"] if dropped else []
         warnings += [f"output_guard: {kind}" for kind in dict.fromkeys(removed)]
+        # The model saying "not in the sources" does not overrule the evidence check made before it
+        # was asked (the passages hold what the question asks): the offline answer is given instead.
         reason = (
-            None
+            "model_refused"
             if SENTINEL in text
             else discard_reason(text, removed=removed, kept_citations=kept, sources_text=sources_text, lang=p.lang)
         )
@@ -146,14 +149,6 @@ class LLMAnswerer:
             answer = self._fallback(p, f"llm_discarded: {reason}")
             answer.warnings = warnings + answer.warnings
             yield Event("final", answer=answer)
-            return
-        if SENTINEL in text:
-            refusal = self.service.offline(
-                Prepared(p.question, p.lang, p.audience, p.codes, p.scope.__class__(False, reason="llm_refusal"))
-            )
-            refusal.mode = self.label
-            refusal.warnings = warnings
-            yield Event("final", answer=refusal)
             return
         p.timings["total_ms"] = (time.perf_counter() - started) * 1000
         yield Event(
