@@ -140,11 +140,9 @@ class LLMAnswerer:
         warnings += [f"output_guard: {kind}" for kind in dict.fromkeys(removed)]
         # The model saying "not in the sources" does not overrule the evidence check made before it
         # was asked (the passages hold what the question asks): the offline answer is given instead.
-        reason = (
-            "model_refused"
-            if SENTINEL in text
-            else discard_reason(text, removed=removed, kept_citations=kept, sources_text=sources_text, lang=p.lang)
-        )
+        reason = discard_reason(text, removed=removed, kept_citations=kept, sources_text=sources_text, lang=p.lang)
+        if SENTINEL in text and reason in (None, "no_citation", "language"):  # an echo stays an echo
+            reason = "model_refused"
         if reason is not None:  # never show what the checks flagged: the offline answer instead
             answer = self._fallback(p, f"llm_discarded: {reason}")
             answer.warnings = warnings + answer.warnings
