@@ -2,7 +2,7 @@
 
 A small local model can write thousands of tokens, loop or never stop; what the user waits for must
 be bounded whatever the model does. ``capped`` binds the provider's own output-length parameter;
-``Deadline`` tracks the time left for a whole answer or review so each call gets at most that.
+``Deadline`` tracks the time left for a whole answer or review.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ if TYPE_CHECKING:
 
 # The name of the output-length parameter, by chat-model class (Ollama calls it num_predict).
 _TOKEN_PARAM = {"ChatOllama": "num_predict"}
-MIN_CALL_S = 1.0
+
+
+def self_hosted_openai(model: BaseChatModel) -> bool:
+    """An OpenAI-compatible server other than OpenAI's own (llama.cpp, vLLM, LM Studio…)."""
+    base = getattr(model, "openai_api_base", None)
+    return (
+        type(model).__name__ == "ChatOpenAI" and isinstance(base, str) and bool(base) and "api.openai.com" not in base
+    )
 
 
 def capped(model: BaseChatModel, max_tokens: int) -> Runnable[LanguageModelInput, BaseMessage]:
@@ -35,8 +42,7 @@ def capped(model: BaseChatModel, max_tokens: int) -> Runnable[LanguageModelInput
 def cap_kwargs(model: BaseChatModel, max_tokens: int) -> dict[str, Any]:
     """The call keyword arguments that cap ``model``'s output at ``max_tokens`` tokens."""
     kwargs: dict[str, Any] = {_TOKEN_PARAM.get(type(model).__name__, "max_tokens"): max_tokens}
-    base = getattr(model, "openai_api_base", None)
-    if type(model).__name__ == "ChatOpenAI" and isinstance(base, str) and base and "api.openai.com" not in base:
+    if self_hosted_openai(model):
         extra = getattr(model, "extra_body", None) or {}
         kwargs["extra_body"] = {**extra, "max_tokens": max_tokens}
     return kwargs
@@ -56,7 +62,3 @@ class Deadline:
     @property
     def expired(self) -> bool:
         return self.left <= 0
-
-    def call_timeout(self, per_request: float) -> float:
-        """The timeout for the next request: the per-request timeout, but never past the deadline."""
-        return max(MIN_CALL_S, min(per_request, self.left))

@@ -36,7 +36,7 @@ import openai
 from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, ValidationError
 
-from assistant.llm.bounds import Deadline, cap_kwargs, capped
+from assistant.llm.bounds import Deadline, cap_kwargs, capped, self_hosted_openai
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -196,10 +196,7 @@ SELF_HOSTED_ORDER: tuple[Method, ...] = ("json_mode", "json_schema", "function_c
 
 
 def method_order(model: BaseChatModel) -> tuple[Method, ...]:
-    base = getattr(model, "openai_api_base", None)
-    if type(model).__name__ == "ChatOpenAI" and isinstance(base, str) and base and "api.openai.com" not in base:
-        return SELF_HOSTED_ORDER
-    return METHODS
+    return SELF_HOSTED_ORDER if self_hosted_openai(model) else METHODS
 
 
 def call_structured(
