@@ -13,10 +13,8 @@ import argparse
 import itertools
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
-
 from assistant.evaluate.drafts_eval import load_labels, score_pairs
-from assistant.index.embeddings import EmbeddingChoice, make_embeddings
+from assistant.index.embeddings import EmbeddingChoice, MemoisedEmbeddings, make_embeddings
 from assistant.review.service import Reviewer, check_file
 from assistant.settings import PROJECT_ROOT, ReviewSettings, Settings
 
@@ -28,28 +26,12 @@ GRID = {
 }
 
 
-class Memo(Embeddings):
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner, self.docs, self.queries = inner, {}, {}  # type: ignore[var-annotated]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        todo = [t for t in dict.fromkeys(texts) if t not in self.docs]
-        for text, vector in zip(todo, self.inner.embed_documents(todo) if todo else [], strict=True):
-            self.docs[text] = vector
-        return [self.docs[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        if text not in self.queries:
-            self.queries[text] = self.inner.embed_query(text)
-        return self.queries[text]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     base = make_embeddings("e5-small")
-    embedding = EmbeddingChoice(Memo(base.embeddings), base.model_id)  # type: ignore[call-arg]
+    embedding = EmbeddingChoice(MemoisedEmbeddings(base.embeddings), base.model_id)
     entries = [e for e in load_labels(PROJECT_ROOT / "evals", "tune") if "source" not in e]
     drafts = PROJECT_ROOT / "evals" / "drafts"
     results = []

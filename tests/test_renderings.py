@@ -16,31 +16,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from langchain_core.embeddings import Embeddings
 
-from assistant.index.embeddings import EmbeddingChoice, make_embeddings
+from assistant.index.embeddings import EmbeddingChoice, MemoisedEmbeddings, make_embeddings
 from assistant.review.service import Reviewer, check_file
 from assistant.settings import Settings
 from evals.renderings import DRAFTS_DIR, FORMATS, agreement, diff, passages_of, render_all, soffice
 
 TARGET = 0.95
-
-
-class MemoEmbeddings(Embeddings):
-    """The same passage text is embedded once for all its renderings."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-        self.cache: dict[str, list[float]] = {}
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
-        if todo:
-            self.cache.update(zip(todo, self.inner.embed_documents(todo), strict=True))
-        return [self.cache[t] for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +58,7 @@ def test_every_format_yields_the_markdown_passages(rendered) -> None:  # type: i
 @pytest.fixture(scope="module")
 def reviewer(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Reviewer:
     base = make_embeddings("e5-small")
-    embedding = EmbeddingChoice(MemoEmbeddings(base.embeddings), base.model_id)
+    embedding = EmbeddingChoice(MemoisedEmbeddings(base.embeddings), base.model_id)  # one embedding per passage text
     settings = Settings(corpus_dir=corpus_dir, data_dir=tmp_path_factory.mktemp("data"))
     return Reviewer.from_settings(settings, embedding)
 

