@@ -58,6 +58,32 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def side_by_side(
+    ours: list[float],
+    naive: list[float],
+    *,
+    keys: tuple[str, str],
+    labels: tuple[str, str],
+    yardstick: str,
+    path: Path,
+    **extra: object,
+) -> dict[str, object]:
+    """Percentiles of both sides and the ratio of medians: printed, and written to ``path`` as JSON."""
+    ours_s = {"p50": statistics.median(ours), "p95": percentile(ours, 0.95)}
+    naive_s = {"p50": statistics.median(naive), "p95": percentile(naive, 0.95)}
+    ratio = ours_s["p50"] / naive_s["p50"]
+    result: dict[str, object] = {**extra, keys[0]: ours_s, keys[1]: naive_s, "ratio_p50": ratio}
+    width = max(map(len, labels))
+    print(
+        f"{labels[0]:<{width}} p50 {ours_s['p50']:.2f} s  p95 {ours_s['p95']:.2f} s\n"
+        f"{labels[1]:<{width}} p50 {naive_s['p50']:.2f} s  p95 {naive_s['p95']:.2f} s\n"
+        f"ratio (ours / {yardstick}, medians) {ratio:.2f}  over {len(ours)} runs each"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per question and side")
@@ -76,20 +102,8 @@ def main() -> None:
         for question in QUESTIONS:  # interleaved, so machine noise hits both sides alike
             ours.append(timed([sys.executable, "-m", "assistant", "ask", question, "--json"], env))
             naive.append(timed([sys.executable, str(script), str(work / "naive"), question, "query"], env))
-    result = {
-        "runs": len(ours),
-        "ask_cold_s": {"p50": statistics.median(ours), "p95": percentile(ours, 0.95)},
-        "naive_recipe_cold_s": {"p50": statistics.median(naive), "p95": percentile(naive, 0.95)},
-        "ratio_p50": statistics.median(ours) / statistics.median(naive),
-    }
-    print(
-        f"cold ask  p50 {result['ask_cold_s']['p50']:.2f} s  p95 {result['ask_cold_s']['p95']:.2f} s\n"
-        f"naive     p50 {result['naive_recipe_cold_s']['p50']:.2f} s"
-        f"  p95 {result['naive_recipe_cold_s']['p95']:.2f} s\n"
-        f"ratio (ours / naive, medians) {result['ratio_p50']:.2f}  over {result['runs']} runs each"
-    )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    side_by_side(ours, naive, keys=("ask_cold_s", "naive_recipe_cold_s"), labels=("cold ask", "naive"),
+                 yardstick="naive", path=RESULTS, runs=len(ours))  # fmt: skip
 
 
 if __name__ == "__main__":

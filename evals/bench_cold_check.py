@@ -14,14 +14,12 @@ Run: ``python -m evals.bench_cold_check [--runs 5]``
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from evals.bench_cold import percentile, timed
+from evals.bench_cold import side_by_side, timed
 from evals.renderings import DRAFTS_DIR, render_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,23 +66,10 @@ def main() -> None:
     for _ in range(args.runs):
         ours.append(timed(ours_cmd, env))
         naive.append(timed(naive_cmd, env))
-    result = {
-        "draft": DRAFT.name,
-        "words": words,
-        "runs": args.runs,
-        "check_cold_s": {"p50": statistics.median(ours), "p95": percentile(ours, 0.95)},
-        "naive_checker_cold_s": {"p50": statistics.median(naive), "p95": percentile(naive, 0.95)},
-        "ratio_p50": statistics.median(ours) / statistics.median(naive),
-        "target_ratio_max": 1.3,
-    }
-    print(
-        f"cold check p50 {result['check_cold_s']['p50']:.2f} s  p95 {result['check_cold_s']['p95']:.2f} s\n"
-        f"naive      p50 {result['naive_checker_cold_s']['p50']:.2f} s"
-        f"  p95 {result['naive_checker_cold_s']['p95']:.2f} s\n"
-        f"ratio (ours / naive checker, medians) {result['ratio_p50']:.2f}  over {args.runs} runs each"
-    )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    side_by_side(
+        ours, naive, keys=("check_cold_s", "naive_checker_cold_s"), labels=("cold check", "naive"),
+        yardstick="naive checker", path=RESULTS, draft=DRAFT.name, words=words, runs=args.runs, target_ratio_max=1.3,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
