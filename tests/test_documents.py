@@ -11,11 +11,10 @@ import pickle
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from docx import Document
+from conftest import docx_bytes
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from fpdf import FPDF
@@ -70,14 +69,6 @@ def tiny_png() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-def docx_bytes(build: Callable[[DocxDocument], object]) -> bytes:
-    document = Document()
-    build(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:

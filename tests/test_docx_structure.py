@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 
-from docx import Document
+from conftest import docx_bytes
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from assistant.documents import load_document
 from assistant.documents.docx_numbering import format_number
-
-
-def docx_bytes(build: Callable[[DocxDocument], object]) -> bytes:
-    document = Document()
-    build(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def restart_numbering(document: DocxDocument, style: str = "List Number") -> int:
