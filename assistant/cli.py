@@ -210,12 +210,15 @@ def check(
             typer.echo(f"\nRapport enregistré : {out}")
 
 
+SAMPLE_HELP = "Échantillon : N questions réparties par type et langue, N brouillons par évaluation (0 = tout)."
+
+
 @app.command(name="eval")
 def run_eval(
     which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | redteam | all")] = "all",
     split: Annotated[str, typer.Option("--split", help="tune | test | all (questions).")] = "all",
     llm: Annotated[bool, typer.Option("--llm", help="Réponses par le modèle configuré (JB_LLM).")] = False,
-    sample: Annotated[int, typer.Option("--sample", help="N questions réparties sur le jeu (0 = toutes).")] = 0,
+    sample: Annotated[int, typer.Option("--sample", help=SAMPLE_HELP)] = 0,
     as_json: JsonFlag = False,
 ) -> None:
     """Évaluer l'assistant sur les jeux de développement du pack (evals/)."""

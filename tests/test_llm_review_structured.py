@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field, ValidationError
 
+from assistant.evaluate.drafts_eval import review_llm_figures
 from assistant.llm.bounds import Deadline
 from assistant.review.llm_review import CriterionJudgement
 from assistant.review.models import SOURCE_FR, CriterionVerdict, Report, ReviewWarning
@@ -66,6 +68,8 @@ class FakeServer(BaseChatModel):
     error: Any = None  # raised instead of an HTTP 500 when set
     reply: str = JUDGEMENT
     delay_s: float = 0.0
+    hang_from: int = 0  # from this request on (1-based), hang until ``released`` is set: a stalled server
+    released: threading.Event = Field(default_factory=threading.Event)
     requests: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
@@ -78,6 +82,8 @@ class FakeServer(BaseChatModel):
         kind = response_format.get("type") or ("tools" if kwargs.get("tools") else "text")
         self.requests.append({"kind": kind, "last": str(messages[-1].content), **kwargs})
         time.sleep(self.delay_s)
+        if self.hang_from and len(self.requests) >= self.hang_from:
+            self.released.wait(60)  # the test releases it; 60 s only so a broken bound cannot hang CI
         if kind in self.rejects:
             raise self.error if self.error is not None else http_error(500)
         if kind == "tools":
@@ -284,21 +290,32 @@ def test_parse_reply_takes_the_first_json_object_that_validates() -> None:
 # ---- the review's deadline ----------------------------------------------------------------------
 
 
-def test_no_next_method_is_tried_once_the_deadline_has_expired() -> None:
-    model = FakeServer(rejects=frozenset({"json_schema"}), delay_s=0.2)
+def test_a_call_in_flight_at_the_deadline_is_abandoned_and_no_next_method_is_tried() -> None:
+    model = FakeServer(rejects=frozenset({"json_schema"}), delay_s=0.5)
     outcome = call_structured(model, CriterionJudgement, MESSAGES, max_tokens=CAP, deadline=Deadline(0.1))
     assert outcome.value is None and outcome.failure == "deadline"
     assert model.kinds() == ["json_schema"]
-    assert REGISTRY.rejected(server_key(model)) == {"json_schema"}  # the rejection itself still counts
+    # The review did not wait for the server's answer, so it learnt nothing about the method.
+    assert REGISTRY.rejected(server_key(model)) == set()
 
 
-def test_once_the_deadline_expires_the_rest_is_offline_with_one_warning(embedding, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    model = FakeServer(delay_s=0.3)
-    reviewer = llm_reviewer(model, embedding, tmp_path, llm_review_deadline_s=0.45)
-    report = check_file(reviewer, DRAFTS / "e2_fort_velo.md", "E2")  # six criteria, room for two calls
+def test_a_server_that_stalls_is_abandoned_at_the_deadline_and_the_rest_is_offline(embedding, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    model = FakeServer(hang_from=2)  # answers the first criterion, then never answers
+    reviewer = llm_reviewer(model, embedding, tmp_path, llm_review_deadline_s=3)
+    try:
+        report = check_file(reviewer, DRAFTS / "e2_fort_velo.md", "E2")  # six criteria
+        still_stalled = not model.released.is_set()
+    finally:
+        model.released.set()
+    assert still_stalled  # the review came back while the server was still holding its request
     sources = [v.source for v in report.criteria]
-    assert sources[0] == "llm" and sources[-1] == "llm->timeout"
-    assert 1 <= len(model.requests) <= 2 and sources.count("llm") == len(model.requests)
+    assert sources == ["llm"] + ["llm->timeout"] * (len(sources) - 1)
+    assert len(model.requests) == 2  # none after the abandoned one
+    assert report.criteria[1].llm_ms is not None and report.criteria[2].llm_ms is None
+    figures = review_llm_figures([report])  # what `eval drafts --llm` prints
+    assert figures["criteria_tried"] == len(sources) and figures["requests"] == 2
+    assert figures["fallback_rate"] == pytest.approx((len(sources) - 1) / len(sources))
+    assert figures["fallback_reasons"] == {"llm->timeout": len(sources) - 1}
     llm_warnings = [w for w in report.warnings if w.code.startswith("llm")]
     assert [w.code for w in llm_warnings] == ["llm_timeout"]
     late = [v.code for v in report.criteria if v.source == "llm->timeout"]

@@ -35,3 +35,16 @@ def test_eval_rejects_an_unknown_split() -> None:
     result = CliRunner().invoke(app, ["eval", "answers", "--split", "holdout", "--json"])
     assert result.exit_code == 2
     assert "unknown_split" in result.output
+
+
+def test_a_sample_is_spread_over_every_type_and_language() -> None:
+    from assistant.evaluate.dataset import spread
+
+    questions = load_questions()
+    groups = {(q.type, q.lang) for q in questions}
+    sample = spread(questions, lambda q: (q.type, q.lang), 60)
+    assert len(sample) == 60 and len({q.id for q in sample}) == 60
+    assert {(q.type, q.lang) for q in sample} == groups  # 60 > number of groups: each one is drawn
+    positions = [questions.index(q) for q in sample]
+    assert positions == sorted(positions)  # file order kept
+    assert spread(questions, lambda q: q.type, 0) == questions

@@ -25,7 +25,7 @@ from assistant.answer.models import Answer, Audience, Event
 from assistant.answer.phrases import t
 from assistant.answer.service import AnswerService, Prepared
 from assistant.answer.sources import SourceBook
-from assistant.llm.bounds import Deadline, capped
+from assistant.llm.bounds import Deadline, call_within, capped, stream_within
 from assistant.llm.models import provider_errors
 from assistant.llm.prompts import SENTINEL, audience_styles, load_prompt
 from assistant.safety.guard import guard_output
@@ -60,16 +60,16 @@ class LLMAnswerer:
         self.writer = capped(model, settings.llm_max_tokens)
         self.condenser = capped(model, settings.llm_condense_max_tokens)
 
-    def condense(self, question: str, history: list[tuple[str, str]]) -> str:
-        """A standalone question from a follow-up (falls back to the question itself)."""
+    def condense(self, question: str, history: list[tuple[str, str]], deadline: Deadline | None = None) -> str:
+        """A standalone question from a follow-up (the offline rewrite if the model fails or takes too long)."""
         if not history:
             return question
         convo = "\n".join(f"{role}: {text[:500]}" for role, text in history[-6:])
         examples = ", ".join(self.service.pack.vocab.codes.examples[:3])
         prompt = load_prompt("condense.md").format(history=convo, question=question, examples=examples)
         try:
-            out = self.condenser.invoke([HumanMessage(content=prompt)])
-        except provider_errors() as exc:
+            out = call_within(deadline, lambda: self.condenser.invoke([HumanMessage(content=prompt)]))
+        except provider_errors() as exc:  # DeadlineExpired is a TimeoutError
             log.warning("condense failed: %s", type(exc).__name__)
             return self.service.offline_condense(question, history)
         text = str(out.content).strip() if isinstance(out, AIMessage) else ""
@@ -96,7 +96,7 @@ class LLMAnswerer:
                history: list[tuple[str, str]] | None = None) -> Iterator[Event]:  # fmt: skip
         started = time.perf_counter()
         deadline = Deadline(self.deadline_s)
-        standalone = self.condense(question, history or [])
+        standalone = self.condense(question, history or [], deadline)
         p = self.service.prepare(standalone, audience)
         p.question = question if standalone == question else standalone
         if not p.scope.in_scope or not p.hits:
@@ -109,22 +109,15 @@ class LLMAnswerer:
         messages = self._messages(p, book)
         parts: list[str] = []
         t0 = time.perf_counter()
-        stream = self.writer.stream(messages)
-        try:
-            for chunk in stream:
+        try:  # read until the deadline, even if the server stalls; the stream is closed, so generation stops
+            for chunk in stream_within(deadline, lambda: self.writer.stream(messages)):
                 text = chunk.content if isinstance(chunk.content, str) else ""
                 if text:
                     parts.append(text)
                     yield Event("token", text=text)
-                if deadline.expired:  # stop the generation: the server stops when the stream is closed
-                    break
         except provider_errors() as exc:
             yield Event("final", answer=self._fallback(p, f"llm_error: {type(exc).__name__}"))
             return
-        finally:
-            close = getattr(stream, "close", None)
-            if callable(close):
-                close()
         p.timings["llm_ms"] = (time.perf_counter() - t0) * 1000
         if deadline.expired:
             yield Event("final", answer=self._fallback(p, "llm_timeout"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,7 +89,11 @@ def evaluate_answers(runtime: Any, questions: list[EvalQuestion], *, llm: bool =
         if asker.llm is None:
             raise ValueError("eval --llm needs a configured model (JB_LLM, JB_LLM_BASE_URL)")
         answer = asker.answer
-    answers = [(q, answer(q.question, q.audience)) for q in questions]
+    answers = []
+    for n, q in enumerate(questions, 1):
+        if llm:  # minutes per run on a small local server: say where it is
+            print(f"  [{n}/{len(questions)}] {q.id}", file=sys.stderr, flush=True)
+        answers.append((q, answer(q.question, q.audience)))
     rows = [score(q, a, terms, texts) for q, a in answers]
     ins = [r for r in rows if r["in_scope"]]
     oos = [r for r in rows if not r["in_scope"]]

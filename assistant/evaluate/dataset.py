@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.settings import PROJECT_ROOT, Settings
 
 EVALS_DIR = PROJECT_ROOT / "evals"
+T = TypeVar("T")
 
 
 def dev_sets_dir(settings: Settings) -> Path:
@@ -53,3 +55,19 @@ def group_mean(rows: list[dict[str, object]], key: str, metric: str) -> dict[str
     for row in rows:
         groups.setdefault(str(row[key]), []).append(float(row[metric]))  # type: ignore[arg-type]
     return {k: (sum(v) / len(v), len(v)) for k, v in sorted(groups.items())}
+
+
+def spread(items: list[T], key: Callable[[T], Hashable], n: int) -> list[T]:
+    """``n`` of ``items`` taken in turn from each ``key`` group (in file order): a stratified sample."""
+    if n <= 0 or n >= len(items):
+        return list(items)
+    groups: dict[Hashable, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    chosen: list[T] = []
+    depth = 0
+    while len(chosen) < n:
+        chosen += [g[depth] for g in groups.values() if depth < len(g)][: n - len(chosen)]
+        depth += 1
+    order = {id(item): i for i, item in enumerate(items)}
+    return sorted(chosen, key=lambda item: order[id(item)])

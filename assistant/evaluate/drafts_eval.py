@@ -1,13 +1,18 @@
-"""Draft-review metrics on evals/drafts: accuracy, macro-F1, quadratic-weighted kappa, stuffing resistance."""
+"""Draft-review metrics on evals/drafts: accuracy, macro-F1, quadratic-weighted kappa, stuffing resistance.
+
+With ``llm``, the drafts are reviewed through the configured model and the figures gain the model's own:
+fallback rate and its reasons, per-call and per-review time, and every quote checked against the draft.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from assistant.evaluate.dataset import EVALS_DIR
+from assistant.evaluate.dataset import EVALS_DIR, spread
 
 ORDER = {"missing": 0, "partial": 1, "covered": 2}
 LABELS = ["missing", "partial", "covered"]
@@ -78,21 +83,47 @@ def score_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
-def evaluate_drafts(runtime: Any, evals_dir: Path = EVALS_DIR, split: str = "all") -> dict[str, Any]:
-    from assistant.review.service import Reviewer, check_file
+def _reviewer(runtime: Any, llm: bool) -> Any:
+    from assistant.review.service import Reviewer
 
-    reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
-    entries = load_labels(evals_dir, split)
+    if not llm:
+        return Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
+    from assistant.llm.models import make_chat_model, model_label
+
+    model = make_chat_model(runtime.settings)
+    if model is None:
+        raise ValueError("eval --llm needs a configured model (JB_LLM, JB_LLM_BASE_URL)")
+    return Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack, model=model,
+                                  model_label=model_label(runtime.settings))  # fmt: skip
+
+
+def evaluate_drafts(
+    runtime: Any, evals_dir: Path = EVALS_DIR, split: str = "all", *, llm: bool = False, sample: int = 0
+) -> dict[str, Any]:
+    """The verdict figures over the drafts of ``split`` (``sample``: that many, spread over the evaluations)."""
+    from assistant.review.passages import build_passages
+    from assistant.review.quotes import verify_quote
+
+    reviewer = _reviewer(runtime, llm)
+    entries = spread(load_labels(evals_dir, split), lambda e: e["evaluation"], sample)
     base = evals_dir / "drafts"
     rows: list[dict[str, Any]] = []
+    reports: list[Any] = []
     by_source: dict[str, dict[str, str]] = {}
-    for entry in entries:
-        report = check_file(reviewer, base / entry["file"], entry["evaluation"])
+    unverified = 0  # quotes shown to the user that are not in the draft: must stay 0, model or not
+    for n, entry in enumerate(entries, 1):
+        if llm:
+            print(f"  [{n}/{len(entries)}] {entry['file']} ({entry['evaluation']})", file=sys.stderr, flush=True)
+        doc = reviewer.load(base / entry["file"])
+        report = reviewer.review(doc, entry["evaluation"], file_label=entry["file"])
+        reports.append(report)
+        texts = [p.text for p in build_passages(doc).passages]
+        unverified += sum(verify_quote(e.quote, texts) is None for v in report.criteria for e in v.evidence)
         for verdict in report.criteria:
             rows.append({
                 "file": entry["file"], "evaluation": entry["evaluation"], "kind": entry["kind"],
                 "code": verdict.code, "gold": entry["labels"][verdict.code]["status"], "pred": verdict.status,
-                "ms": report.timings_ms.get("total_ms", 0.0),
+                "ms": report.timings_ms.get("total_ms", 0.0), "source": verdict.source, "llm_ms": verdict.llm_ms,
                 "warnings": [w.code for w in report.warnings],
             })  # fmt: skip
         by_source[entry["file"]] = {v.code: v.status for v in report.criteria}
@@ -118,6 +149,10 @@ def evaluate_drafts(runtime: Any, evals_dir: Path = EVALS_DIR, split: str = "all
     }
     injection_flagged = {r["file"]: "prompt_injection" in r["warnings"] for r in originals if r["kind"] == "injection"}
     return {
+        "mode": reviewer.llm.label if reviewer.llm is not None else "offline",
+        "drafts": len(entries),
+        "unverified_quotes": unverified,
+        **({"llm": review_llm_figures(reports)} if llm else {}),
         "overall": overall,
         "per_evaluation": per_eval,
         "per_kind": per_kind,
@@ -130,10 +165,43 @@ def evaluate_drafts(runtime: Any, evals_dir: Path = EVALS_DIR, split: str = "all
     }
 
 
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def review_llm_figures(reports: list[Any]) -> dict[str, Any]:
+    """What the model did over these reviews: fallback rate and reasons, per-call and per-review time."""
+    verdicts = [v for r in reports for v in r.criteria]
+    tried = [v for v in verdicts if v.source != "offline"]
+    fell_back = [v for v in tried if v.source != "llm"]
+    calls = [v.llm_ms for v in tried if v.llm_ms is not None]
+    walls = [r.timings_ms.get("total_ms", 0.0) for r in reports]
+    four = [r.timings_ms.get("total_ms", 0.0) for r in reports if len(r.criteria) == 4]
+    methods: dict[str, int] = {}
+    for r in reports:
+        if r.llm_method:
+            methods[r.llm_method] = methods.get(r.llm_method, 0) + 1
+    return {
+        "criteria_tried": len(tried),
+        "fallback_rate": len(fell_back) / max(len(tried), 1),
+        "fallback_reasons": {s: sum(v.source == s for v in fell_back) for s in sorted({v.source for v in fell_back})},
+        "requests": sum(int(r.timings_ms.get("llm_calls", 0)) for r in reports),
+        "call_ms_p50": _pct(calls, 0.5),
+        "call_ms_p95": _pct(calls, 0.95),
+        "review_ms_p50": _pct(walls, 0.5),
+        "review_ms_p95": _pct(walls, 0.95),
+        "review_ms_max_4_criteria": max(four, default=0.0),
+        "reviews_with_4_criteria": len(four),
+        "methods": methods,
+    }
+
+
 def format_drafts(result: dict[str, Any]) -> str:
     o = result["overall"]
     lines = [
-        f"Drafts — {o['n']} criterion verdicts (Markdown/text originals, offline)",
+        f"Drafts — {o['n']} criterion verdicts over {result['drafts']} drafts (Markdown/text originals, "
+        f"{result['mode']})",
         f"  overall      accuracy {o['accuracy']:.3f}  macro-F1 {o['macro_f1']:.3f}  QW-kappa {o['qw_kappa']:.3f}",
         "  F1 per class " + "  ".join(f"{label} {o['f1'][label]:.3f}" for label in LABELS),
         "  confusion (rows gold, columns predicted: " + " / ".join(LABELS) + ")",
@@ -149,6 +217,19 @@ def format_drafts(result: dict[str, Any]) -> str:
         f"  stuffing resistance {result['stuffing_resistance']:.3f} "
         f"({result['stuffing_cases']} gold-missing criteria in stuffed/injected drafts)"
     )
+    lines.append(f"  quotes not found verbatim in their draft {result['unverified_quotes']}")
+    if "llm" in result:
+        m = result["llm"]
+        lines += [
+            f"  LLM criteria tried / fallback rate        {m['criteria_tried']} / {m['fallback_rate']:.3f}",
+            f"  fallback reasons                          {m['fallback_reasons']}",
+            f"  model requests                            {m['requests']}",
+            f"  LLM call time per criterion p50 / p95     {m['call_ms_p50']:.0f} / {m['call_ms_p95']:.0f} ms",
+            f"  review wall p50 / p95                     {m['review_ms_p50']:.0f} / {m['review_ms_p95']:.0f} ms",
+            f"  slowest 4-criterion review                {m['review_ms_max_4_criteria']:.0f} ms "
+            f"({m['reviews_with_4_criteria']} reviews)",
+            f"  structured-output methods                 {m['methods']}",
+        ]
     for c in result["renderings"]:
         lines.append(f"  rendering {c['rendering']} vs {c['source']}: {'same' if c['same_verdicts'] else 'DIFFERENT'}")
     for f, ok in result["mismatch_flagged"].items():

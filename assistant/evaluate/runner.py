@@ -12,7 +12,7 @@ SPLITS: tuple[str, ...] = get_args(Split)
 
 def run_evals(which: str, split: str = "all", *, llm: bool = False, sample: int = 0) -> tuple[dict[str, Any], str]:
     """Run ``which`` on the questions of ``split`` (tune: the thresholds are set on it; test: held out)."""
-    from assistant.evaluate.dataset import dev_sets_dir, load_questions
+    from assistant.evaluate.dataset import dev_sets_dir, load_questions, spread
     from assistant.runtime import build_runtime
 
     results: dict[str, Any] = {}
@@ -20,8 +20,7 @@ def run_evals(which: str, split: str = "all", *, llm: bool = False, sample: int 
     runtime = build_runtime()
     evals_dir = dev_sets_dir(runtime.settings)
     questions = [q for q in load_questions(evals_dir) if split == "all" or q.split == split]
-    if sample and sample < len(questions):  # a stratified sample: every k-th question of the file order
-        questions = questions[:: max(1, len(questions) // sample)][:sample]
+    questions = spread(questions, lambda q: (q.type, q.lang), sample)  # stratified by type and language
     texts.append(f"Split: {split}" + (f" ({len(questions)} questions)" if which != "drafts" else ""))
     results["split"] = split
     if which in ("retrieval", "all"):
@@ -39,7 +38,7 @@ def run_evals(which: str, split: str = "all", *, llm: bool = False, sample: int 
     if which in ("drafts", "all"):
         from assistant.evaluate.drafts_eval import evaluate_drafts, format_drafts
 
-        res = evaluate_drafts(runtime, evals_dir, split)
+        res = evaluate_drafts(runtime, evals_dir, split, llm=llm, sample=sample)
         results["drafts"] = res
         texts.append(format_drafts(res))
     has_redteam = (evals_dir / "redteam" / "payloads.yaml").is_file()

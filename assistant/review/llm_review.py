@@ -11,6 +11,7 @@ structured-output method the server accepts (``structured_call``).
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -68,9 +69,9 @@ class LLMReviewer:
         self.deadline_s = deadline_s
         self.signals = Signals(pack.vocab, pack.ref.codes())
 
-    def start(self) -> LLMRun:
-        """A new review: its deadline starts now."""
-        return LLMRun(Deadline(self.deadline_s))
+    def start(self, started: float | None = None) -> LLMRun:
+        """A new review: its deadline runs from ``started`` (a ``time.perf_counter()`` value; default: now)."""
+        return LLMRun(Deadline(self.deadline_s) if started is None else Deadline(self.deadline_s, started))
 
     def passages_for(self, verdict: CriterionVerdict, index: DraftIndex, crit: Criterion) -> list[int]:
         """The offline engine's best passages for this criterion, then keyword hits on its text."""
@@ -106,19 +107,22 @@ class LLMReviewer:
             SystemMessage(content=load_prompt("review_system.md").format(headline=self.pack.headline)),
             HumanMessage(content=user),
         ]
+        t0 = time.perf_counter()
         outcome = call_structured(
             self.model, CriterionJudgement, messages, max_tokens=self.max_tokens, deadline=run.deadline
         )
+        spent = {"llm_ms": round((time.perf_counter() - t0) * 1000, 1)}
         run.calls += outcome.calls
         judgement = outcome.value
         if judgement is None:
             log.warning("LLM review failed on %s: %s %s", crit.code, outcome.failure, outcome.error)
             source = "llm->timeout" if outcome.failure == "deadline" else "llm->offline"
-            return offline.model_copy(update={"source": source})
+            return offline.model_copy(update={"source": source, **spent})
         if outcome.method is not None:
             run.methods.append(outcome.method)
-        return merge(offline, judgement, passages_text=[p.text for p in passages],
-                     locations=[p.location for p in passages], signals=self.signals)  # fmt: skip
+        merged = merge(offline, judgement, passages_text=[p.text for p in passages],
+                       locations=[p.location for p in passages], signals=self.signals)  # fmt: skip
+        return merged.model_copy(update=spent)
 
 
 def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_text: list[str],

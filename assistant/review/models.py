@@ -64,6 +64,7 @@ class CriterionVerdict(_Model):
         "offline",
         description="'offline', 'llm', 'llm->offline' (the model failed) or 'llm->timeout' (review deadline expired).",
     )
+    llm_ms: float | None = Field(None, description="Time spent in this criterion's model call(s), when one was made.")
 
 
 class ReviewWarning(_Model):

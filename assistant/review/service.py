@@ -127,7 +127,7 @@ class Reviewer:
         llm_method = None
         if self.llm is not None:
             t0 = time.perf_counter()
-            run = self.llm.start()  # one deadline for every criterion of this review
+            run = self.llm.start(started)  # one deadline for the whole review, every criterion included
             pairs = zip(self.ref.criteria_of(key), verdicts, strict=True)
             verdicts = [self.llm.review(c, v, index, run) for c, v in pairs]
             timings["llm_ms"] = (time.perf_counter() - t0) * 1000

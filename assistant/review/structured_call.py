@@ -16,7 +16,8 @@ Failures are told apart:
 
 When every method is rejected for the same request, the request is at fault (a prompt longer than the
 server's context, say), not the methods: the marks it made are withdrawn. Every call carries the token
-cap of ``assistant.llm.bounds.capped``; no method is started once the deadline has expired.
+cap of ``assistant.llm.bounds.capped``; no method is started once the deadline has expired, and a call in
+flight is abandoned when it expires (``call_within``), so a stalled server cannot hold the review.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
@@ -36,7 +38,7 @@ import openai
 from langchain_core.messages import BaseMessage, HumanMessage
 from pydantic import BaseModel, ValidationError
 
-from assistant.llm.bounds import Deadline, cap_kwargs, capped, self_hosted_openai
+from assistant.llm.bounds import Deadline, DeadlineExpired, call_within, cap_kwargs, capped, self_hosted_openai
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -112,6 +114,8 @@ class Outcome(Generic[T]):
 
 def classify(exc: BaseException) -> Failure:
     """Why a call failed: the server rejected the method, timed out, was unreachable, or replied badly."""
+    if isinstance(exc, DeadlineExpired):
+        return "deadline"
     if isinstance(exc, NotImplementedError):
         return "rejected"
     if isinstance(exc, TimeoutError | httpx.TimeoutException | openai.APITimeoutError):
@@ -225,7 +229,7 @@ def call_structured(
             continue
         outcome.calls += 1
         try:
-            outcome.value = call(messages)
+            outcome.value = call_within(deadline, partial(call, messages))
         except Exception as exc:  # a provider's failure must never break the review
             failure = classify(exc)
             outcome.method, outcome.failure, outcome.error = method, failure, type(exc).__name__
