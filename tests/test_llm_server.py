@@ -76,6 +76,7 @@ def assert_no_rejected_request(llm_server: dict[str, Any]) -> None:
 
 def test_cli_ask_through_the_server_is_bounded_and_clean(llm_env: dict[str, str], llm_server: dict[str, Any]) -> None:
     answer, wall = cli(llm_env, "ask", "Que dit exactement le CR7 ?", timeout=ANSWER_WALL_S)
+    print(f"\nCLI ask wall {wall:.1f} s (bound {ANSWER_WALL_S} s), mode {answer['mode']}, {answer['warnings']}")
 
     assert wall <= ANSWER_WALL_S
     assert_clean(answer)
@@ -112,6 +113,9 @@ def test_cli_check_through_the_server_is_bounded(llm_env: dict[str, str], llm_se
     draft = ROOT / "evals" / "drafts" / "e1_fort_cosmetique.md"
     report, wall = cli(llm_env, "check", str(draft), "--eval", "E1", timeout=CHECK_WALL_S)
     units = [unit.text for unit in load_document(draft).units]
+    sources = [c["source"] for c in report["criteria"]]
+    print(f"\nCLI check wall {wall:.1f} s (bound {CHECK_WALL_S} s), review {report['timings_ms']['total_ms']:.0f} ms, "
+          f"sources {sources}")  # fmt: skip
 
     assert wall <= CHECK_WALL_S
     assert [c["code"] for c in report["criteria"]] == ["CR1", "CR2", "CR3", "CR4"]

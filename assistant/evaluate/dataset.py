@@ -58,16 +58,18 @@ def group_mean(rows: list[dict[str, object]], key: str, metric: str) -> dict[str
 
 
 def spread(items: list[T], key: Callable[[T], Hashable], n: int) -> list[T]:
-    """``n`` of ``items`` taken in turn from each ``key`` group (in file order): a stratified sample."""
+    """``n`` of ``items``, stratified by ``key``: the groups share ``n`` as evenly as they can, and each
+    group's share is taken at evenly spaced places of its file order (not its first items)."""
     if n <= 0 or n >= len(items):
         return list(items)
     groups: dict[Hashable, list[T]] = {}
     for item in items:
         groups.setdefault(key(item), []).append(item)
-    chosen: list[T] = []
-    depth = 0
-    while len(chosen) < n:
-        chosen += [g[depth] for g in groups.values() if depth < len(g)][: n - len(chosen)]
-        depth += 1
-    order = {id(item): i for i, item in enumerate(items)}
-    return sorted(chosen, key=lambda item: order[id(item)])
+    share = dict.fromkeys(groups, 0)
+    while sum(share.values()) < n:  # one more for each group that has some left, in turn
+        for g, members in groups.items():
+            if share[g] < len(members) and sum(share.values()) < n:
+                share[g] += 1
+    chosen = {id(members[int((j + 0.5) * len(members) / share[g])]) for g, members in groups.items()
+              for j in range(share[g])}  # fmt: skip
+    return [item for item in items if id(item) in chosen]
