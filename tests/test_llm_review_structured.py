@@ -29,10 +29,11 @@ from langchain_core.output_parsers import PydanticOutputParser, PydanticToolsPar
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.evaluate.drafts_eval import review_llm_figures
-from assistant.llm.bounds import Deadline
+from assistant.llm.bounds import Deadline, DeadlineExpired
 from assistant.review.llm_review import CriterionJudgement
 from assistant.review.models import SOURCE_FR, CriterionVerdict, Report, ReviewWarning
 from assistant.review.report_docx import render_docx
@@ -264,10 +265,20 @@ class Parsed(BaseModel):
         (openai.APITimeoutError(request=REQUEST), "timeout"),
         (OutputParserException("bad json"), "invalid"),
         (json.JSONDecodeError("x", "doc", 0), "invalid"),
+        (DeadlineExpired(), "deadline"),
     ],
 )
 def test_classify(error: BaseException, failure: str) -> None:
     assert classify(error) == failure
+
+
+def test_classify_a_reply_cut_at_the_token_cap_as_invalid() -> None:
+    # What the OpenAI client raises when a JSON reply stops at max_tokens (seen with Gemma 3 270M).
+    completion = ChatCompletion.model_validate({
+        "id": "1", "object": "chat.completion", "created": 0, "model": "gemma3-270m",
+        "choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": '{"st'}}],
+    })  # fmt: skip
+    assert classify(openai.LengthFinishReasonError(completion=completion)) == "invalid"
 
 
 def test_classify_a_validation_error_as_invalid() -> None:

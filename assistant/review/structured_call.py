@@ -118,6 +118,8 @@ def classify(exc: BaseException) -> Failure:
         return "deadline"
     if isinstance(exc, NotImplementedError):
         return "rejected"
+    if isinstance(exc, openai.LengthFinishReasonError | openai.ContentFilterFinishReasonError):
+        return "invalid"  # the reply was cut at the token cap (or filtered): the model's output, not the server
     if isinstance(exc, TimeoutError | httpx.TimeoutException | openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, httpx.TransportError | ConnectionError | openai.APIConnectionError):
