@@ -169,7 +169,7 @@ def _verdict(status: str) -> CriterionVerdict:
     return CriterionVerdict(code="CR7", status=status, confidence=0.7, referentiel="…")  # type: ignore[arg-type]
 
 
-def test_merge_lifts_by_one_step_at_most_and_only_with_verified_evidence() -> None:
+def test_merge_moves_by_one_step_at_most_and_lifts_only_with_verified_evidence() -> None:
     passages = ["Budget : site 12 000 €, média 8 000 €, total 20 000 € HT."]
     quote = "Budget : site 12 000 €, média 8 000 €, total 20 000 € HT."
     MERGE_ARGS = {"passages_text": passages, "locations": ["p. 1"], "signals": SIGNALS}
@@ -179,7 +179,9 @@ def test_merge_lifts_by_one_step_at_most_and_only_with_verified_evidence() -> No
     unsupported = CriterionJudgement(status="covered", evidence_quotes=["un budget de 2 M€"])
     assert merge(_verdict("partial"), unsupported, **MERGE_ARGS).status == "partial"
     lower = CriterionJudgement(status="missing")
-    assert merge(_verdict("covered"), lower, **MERGE_ARGS).status == "missing"
+    assert merge(_verdict("covered"), lower, **MERGE_ARGS).status == "partial"  # doubted, not erased
+    assert merge(_verdict("partial"), lower, **MERGE_ARGS).status == "missing"
+    assert merge(_verdict("covered"), CriterionJudgement(status="partial"), **MERGE_ARGS).status == "partial"
 
 
 # ---- CLI -----------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 The draft is passed as delimited data (injected instructions were already set aside); every quote the
 model returns is checked against the passages it was given and dropped if not found; a "covered" with
-no verified quote is downgraded; the model may raise the offline verdict by one step at most, and only
-with verified evidence. Provider failures fall back to the offline verdict for that criterion; so do the
-criteria left once the review's deadline has expired. Each call is capped in tokens and goes through the
-structured-output method the server accepts (``structured_call``).
+no verified quote is downgraded; the model may move the offline verdict by one step at most, up only
+with verified evidence (so a "covered" backed by quotes from the draft is doubted, never turned into
+"missing" on a model's say-so). Provider failures fall back to the offline verdict for that criterion;
+so do the criteria left once the review's deadline has expired. Each call is capped in tokens and goes
+through the structured-output method the server accepts (``structured_call``).
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_
     if rank > offline_rank:
         # The model may lift the offline verdict by one step, and only with verified evidence.
         rank = offline_rank + 1 if verified else offline_rank
+    elif rank < offline_rank - 1:
+        # ... and lower it by one step: a verdict backed by quotes from the draft is doubted, not erased.
+        rank = offline_rank - 1
     final: Status = STATUSES[rank]
     evidence = verified or offline.evidence
     if final == "covered" and not evidence:
