@@ -94,9 +94,17 @@ class LLMAnswerer:
 
     def stream(self, question: str, audience: Audience = "candidate",
                history: list[tuple[str, str]] | None = None) -> Iterator[Event]:  # fmt: skip
+        """Tokens as the model writes them, then the final answer (the model's, or the offline one)."""
         started = time.perf_counter()
-        deadline = Deadline(self.deadline_s)
-        standalone = self.condense(question, history or [], deadline)
+        for event in self._events(question, audience, history or [], started):
+            if event.kind == "final" and event.answer is not None:  # the whole wait, whichever answer it is
+                event.answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            yield event
+
+    def _events(self, question: str, audience: Audience, history: list[tuple[str, str]],
+                started: float) -> Iterator[Event]:  # fmt: skip
+        deadline = Deadline(self.deadline_s, started)
+        standalone = self.condense(question, history, deadline)
         p = self.service.prepare(standalone, audience)
         p.question = question if standalone == question else standalone
         if not p.scope.in_scope or not p.hits:
@@ -141,7 +149,6 @@ class LLMAnswerer:
             answer.warnings = warnings + answer.warnings
             yield Event("final", answer=answer)
             return
-        p.timings["total_ms"] = (time.perf_counter() - started) * 1000
         yield Event(
             "final",
             answer=Answer(

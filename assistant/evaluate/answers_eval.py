@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.answer.models import Answer
-from assistant.evaluate.dataset import EvalQuestion, group_mean
+from assistant.evaluate.dataset import EvalQuestion, group_mean, percentile
 from assistant.retrieve.crosscut import item_texts
 from assistant.retrieve.evidence import KeyTerms
 from assistant.text.fold import fold
@@ -140,10 +140,8 @@ def llm_figures(answers: list[Any]) -> dict[str, Any]:
 
     tried = [a for a in answers if a.kind == "llm" or any(w.startswith("llm_") for w in a.warnings)]
     fell_back = [a for a in tried if a.kind != "llm"]
-    calls = sorted(a.timings_ms.get("llm_ms", 0.0) for a in tried if "llm_ms" in a.timings_ms)
-
-    def pct(p: float) -> float:
-        return calls[min(len(calls) - 1, round(p * (len(calls) - 1)))] if calls else 0.0
+    calls = [a.timings_ms["llm_ms"] for a in tried if "llm_ms" in a.timings_ms]
+    walls = [a.timings_ms.get("total_ms", 0.0) for a in answers]  # the whole wait, fallback included
 
     shown = [" ".join(a.answer.split()).lower() for a in answers if a.kind == "llm"]
     reasons: dict[str, int] = {}
@@ -155,8 +153,11 @@ def llm_figures(answers: list[Any]) -> dict[str, Any]:
         "llm_answers_tried": len(tried),
         "llm_fallback_rate": len(fell_back) / max(len(tried), 1),
         "llm_fallback_reasons": reasons,
-        "llm_call_ms_p50": pct(0.5),
-        "llm_call_ms_p95": pct(0.95),
+        "llm_call_ms_p50": percentile(calls, 0.5),
+        "llm_call_ms_p95": percentile(calls, 0.95),
+        "answer_ms_p50": percentile(walls, 0.5),
+        "answer_ms_p95": percentile(walls, 0.95),
+        "answer_ms_max": max(walls, default=0.0),
         "llm_prompt_echoes_returned": sum(any(f in text for f in prompt_fragments()) for text in shown),
     }
 
@@ -178,6 +179,8 @@ def format_answers(result: dict[str, Any]) -> str:
         lines += [
             f"  LLM answers tried / fallback rate         {s['llm_answers_tried']} / {s['llm_fallback_rate']:.3f}",
             f"  LLM call time p50 / p95                   {s['llm_call_ms_p50']:.0f} / {s['llm_call_ms_p95']:.0f} ms",
+            f"  answer wall p50 / p95 / max               {s['answer_ms_p50']:.0f} / {s['answer_ms_p95']:.0f} / "
+            f"{s['answer_ms_max']:.0f} ms",
             f"  prompt echoes returned to the user        {s['llm_prompt_echoes_returned']}",
             f"  fallback reasons                          {s['llm_fallback_reasons']}",
         ]

@@ -57,6 +57,12 @@ def group_mean(rows: list[dict[str, object]], key: str, metric: str) -> dict[str
     return {k: (sum(v) / len(v), len(v)) for k, v in sorted(groups.items())}
 
 
+def percentile(values: list[float], p: float) -> float:
+    """The ``p`` quantile of ``values`` (nearest rank; 0 when empty)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] if ordered else 0.0
+
+
 def spread(items: list[T], key: Callable[[T], Hashable], n: int) -> list[T]:
     """``n`` of ``items``, stratified by ``key``: the groups share ``n`` as evenly as they can, and each
     group's share is taken at evenly spaced places of its file order (not its first items)."""

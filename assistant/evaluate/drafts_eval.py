@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from assistant.evaluate.dataset import EVALS_DIR, spread
+from assistant.evaluate.dataset import EVALS_DIR, percentile, spread
 
 ORDER = {"missing": 0, "partial": 1, "covered": 2}
 LABELS = ["missing", "partial", "covered"]
@@ -165,11 +165,6 @@ def evaluate_drafts(
     }
 
 
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))] if ordered else 0.0
-
-
 def review_llm_figures(reports: list[Any]) -> dict[str, Any]:
     """What the model did over these reviews: fallback rate and reasons, per-call and per-review time."""
     verdicts = [v for r in reports for v in r.criteria]
@@ -187,10 +182,10 @@ def review_llm_figures(reports: list[Any]) -> dict[str, Any]:
         "fallback_rate": len(fell_back) / max(len(tried), 1),
         "fallback_reasons": {s: sum(v.source == s for v in fell_back) for s in sorted({v.source for v in fell_back})},
         "requests": sum(int(r.timings_ms.get("llm_calls", 0)) for r in reports),
-        "call_ms_p50": _pct(calls, 0.5),
-        "call_ms_p95": _pct(calls, 0.95),
-        "review_ms_p50": _pct(walls, 0.5),
-        "review_ms_p95": _pct(walls, 0.95),
+        "call_ms_p50": percentile(calls, 0.5),
+        "call_ms_p95": percentile(calls, 0.95),
+        "review_ms_p50": percentile(walls, 0.5),
+        "review_ms_p95": percentile(walls, 0.95),
         "review_ms_max_4_criteria": max(four, default=0.0),
         "reviews_with_4_criteria": len(four),
         "methods": methods,
