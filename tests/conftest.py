@@ -61,6 +61,16 @@ def wait_until_up(
     pytest.fail(f"{name} did not answer {url} within {seconds:.0f} s")
 
 
+def stop_server(proc: subprocess.Popen[bytes], *, grace_s: float = 15) -> None:
+    """Stop a server the tests started: politely, then by force after ``grace_s`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS
@@ -114,8 +124,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
         wait_until_up(f"http://127.0.0.1:{free}/api/v2/heartbeat", proc, seconds=30, name="Chroma server")
         yield "127.0.0.1", free
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_server(proc, grace_s=10)
 
 
 @pytest.fixture(scope="session")
@@ -149,8 +158,4 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
         wait_until_up(f"{base_url}/models", proc, seconds=180, name="llama.cpp server", log=log)
         yield {"base_url": base_url, "model": "gemma3-270m", "log": log}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc, grace_s=20)

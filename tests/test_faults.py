@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import ROOT, make_settings
+from conftest import ROOT, free_port, make_settings, wait_until_up
 
 from assistant.answer.ask import Asker
 from assistant.index.embeddings import make_embeddings
@@ -23,30 +21,21 @@ from assistant.retrieve.hybrid import HybridRetriever
 from assistant.runtime import Runtime, build_runtime
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
     binary = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     proc = subprocess.Popen([binary, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    pytest.fail("chroma server did not start")
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, seconds=30, name="Chroma server")
+    except BaseException:
+        proc.kill()
+        raise
+    return proc
 
 
 @pytest.mark.server
 def test_server_stopping_mid_run_gives_a_clear_message_and_recovers(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     server = _start_chroma(tmp_path / "srv", port)
     try:
         settings = make_settings(tmp_path, chroma_host="127.0.0.1", chroma_port=port)
