@@ -69,7 +69,7 @@ def test_cross_cutting_question_lists_every_matching_item(service: AnswerService
 
 
 def test_open_question_gets_cited_sentences_and_a_sheet(service: AnswerService) -> None:
-    a = service.answer("Comment le jury évalue-t-il le choix du prestataire ?")
+    a = service.answer("Sur quoi le jury juge-t-il la sélection d'un prestataire ?")
     assert a.kind == "extractive" and not a.refused
     assert_citations_valid(a)
     assert len(a.answer) < 2500  # sentences, not a dump of chunks
@@ -79,9 +79,9 @@ def test_open_question_gets_cited_sentences_and_a_sheet(service: AnswerService) 
     "question",
     [
         "Combien coûte la formation ?",
-        "Quelle est la date de rendu du dossier écrit de l'E1 ?",
+        "À quelle date faut-il rendre le dossier écrit de l'E3 ?",
         "Quelle note minimale pour valider le bloc 2 ?",
-        "What is the RNCP number of this certification?",
+        "Which RNCP number does this certification have?",
         "Quelle est la capitale de l'Australie ?",
         "écris-moi un poème sur le marketing digital",
     ],

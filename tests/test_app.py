@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.review.models import STATUS_EMOJI, STATUS_FR
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 DRAFTS = ROOT / "evals" / "drafts"
@@ -177,7 +179,7 @@ def test_rating_an_answer_logs_it_once_without_any_draft(app_env: AppEnv) -> Non
     assert "Merci, votre avis est enregistré." in texts(at.caption)
     assert at.feedback[0].disabled
     at.switch_page(CHECK_PAGE).run()
-    check(at, "E2", "e2_fort_velo.md", draft("e2_fort_velo.md"))
+    check(at, "E2", "e2_tableaux_microbrasserie.md", draft("e2_tableaux_microbrasserie.md"))
     records = [json.loads(line) for line in app_env.feedback_log.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 1
     record = records[0]
@@ -187,7 +189,7 @@ def test_rating_an_answer_logs_it_once_without_any_draft(app_env: AppEnv) -> Non
     assert record["question"] == "Quelles sont les modalités de l'E4 ?"
     assert "E4" in record["answer"]
     log = app_env.feedback_log.read_text(encoding="utf-8")
-    assert "Véloria" not in log and "e2_fort_velo" not in log
+    assert "Trois Écluses" not in log and "e2_tableaux_microbrasserie" not in log
 
 
 def test_llm_mode_streams_a_draft_then_shows_the_verified_answer(
@@ -224,14 +226,20 @@ def test_check_page_reports_every_e2_criterion_with_downloads(app_env: AppEnv) -
 
     at = open_app(CHECK_PAGE)
     assert "20 Mo" in " ".join(texts(at.caption))
-    check(at, "E2", "e2_fort_velo.md", draft("e2_fort_velo.md"))
+    check(at, "E2", "e2_tableaux_microbrasserie.md", draft("e2_tableaux_microbrasserie.md"))
     assert not at.error
     assert [s.label for s in at.status] == ["Vérification terminée"]
     stages = " ".join(md.value for md in at.status[0].markdown)
     assert "Lecture" in stages and "Analyse" in stages and "Rapport prêt" in stages
     summary = at.dataframe[0].value
     assert list(summary["Critère"]) == E2_CODES
-    assert all(status.startswith(("🟢", "🟠", "🔴")) for status in summary["Statut"])
+    # Each row shows the icon and word of its own criterion's verdict (the mapping of assistant/review/models.py,
+    # which the page renders through assistant/ui/components.status_label).
+    assert len(set(STATUS_EMOJI.values())) == len(STATUS_EMOJI) == 3
+    verdicts = {v.code: v.status for v in at.session_state["check_current"].report.criteria}
+    rows = dict(zip(summary["Critère"], summary["Statut"], strict=True))
+    assert rows == {code: f"{STATUS_EMOJI[status]} {STATUS_FR[status]}" for code, status in verdicts.items()}
+    assert len(set(verdicts.values())) > 1  # this draft's verdicts differ, so a row showing another's icon fails
     labels = [e.label for e in at.expander]
     for code in E2_CODES:
         assert any(f"— {code} ·" in label for label in labels), (code, labels)
@@ -254,10 +262,10 @@ def test_check_page_reports_every_e2_criterion_with_downloads(app_env: AppEnv) -
 
 def test_second_check_of_the_same_evaluation_shows_what_changed(app_env: AppEnv) -> None:
     at = open_app(CHECK_PAGE)
-    check(at, "E2", "e2_mixte_voyage.md", draft("e2_mixte_voyage.md"))
+    check(at, "E2", "e2_bourre_mots_cles.md", draft("e2_bourre_mots_cles.md"))
     assert any("Première vérification" in c for c in texts(at.caption))
     first = dict(zip(at.dataframe[0].value["Critère"], at.dataframe[0].value["Statut"], strict=True))
-    check(at, "E2", "e2_fort_velo.md", draft("e2_fort_velo.md"))
+    check(at, "E2", "e2_tableaux_microbrasserie.md", draft("e2_tableaux_microbrasserie.md"))
     changes = at.dataframe[1].value
     assert list(changes.columns) == ["Critère", "Avant", "Maintenant", "Évolution"]
     assert list(changes["Critère"]) == E2_CODES
@@ -278,7 +286,7 @@ def test_bad_files_give_a_clear_error_and_the_app_keeps_working(app_env: AppEnv)
     check(at, "E2", "court.txt", b"Bonjour, voici mon projet.", "text/plain")
     assert len(at.error) == 1 and "trop peu de texte" in at.error[0].value
     assert not at.dataframe
-    check(at, "E2", "e2_fort_velo.md", draft("e2_fort_velo.md"))  # the page recovers
+    check(at, "E2", "e2_tableaux_microbrasserie.md", draft("e2_tableaux_microbrasserie.md"))  # the page recovers
     assert not at.error and list(at.dataframe[0].value["Critère"]) == E2_CODES
     at.switch_page(QUESTION_PAGE).run()
     ask(at, "Que faut-il montrer pour valider le CR7 ?")
@@ -287,7 +295,7 @@ def test_bad_files_give_a_clear_error_and_the_app_keeps_working(app_env: AppEnv)
 
 def test_injection_and_wrong_evaluation_are_prominent_errors(app_env: AppEnv) -> None:
     at = open_app(CHECK_PAGE)
-    check(at, "E4", "e4_injection_traiteur.md", draft("e4_injection_traiteur.md"))
+    check(at, "E1", "e1_injection_consignes.md", draft("e1_injection_consignes.md"))
     assert any("Instructions détectées dans le document" in e.value for e in at.error)
     check(at, "E2", "dashboard.md", draft("wrong_eval_dashboard_declare_e2.md"))
     assert any("autre évaluation" in e.value for e in at.error)

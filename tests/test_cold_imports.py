@@ -30,7 +30,7 @@ def loaded(tmp_path: Path, *args: str) -> set[str]:
 
 
 def test_offline_check_loads_no_chat_model_no_vector_store_no_word_writer(tmp_path: Path) -> None:
-    draft = ROOT / "evals" / "drafts" / "e2_fort_velo.md"
+    draft = ROOT / "evals" / "drafts" / "e2_tableaux_microbrasserie.md"
     modules = loaded(tmp_path, "check", str(draft), "--eval", "E2", "--json")
 
     assert "assistant.review.engine" in modules  # the probe did run a review

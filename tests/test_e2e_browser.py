@@ -3,6 +3,9 @@
 Covers what AppTest cannot: the real server and websocket, the file input, the Word download,
 and two concurrent browser sessions that must never see each other's draft, report or chat.
 Screenshots go to tests/artifacts/ (gitignored).
+
+Without Chromium the module is skipped, except where ``JB_REQUIRE_CHROMIUM=1`` (CI installs it and sets
+that), where its absence fails.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(BENCH_CHROMIUM)
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DRAFTS = ROOT / "evals" / "drafts"
+E1_CODES = ["CR1", "CR2", "CR3", "CR4"]
 E2_CODES = ["CR5", "CR6", "CR7", "CR8", "CR9", "CR10"]
 E3_CODES = ["CR11", "CR12", "CR13", "CR14"]
 E4_CODES = ["CR15", "CR16", "CR17", "CR18", "CR19"]
@@ -36,8 +40,10 @@ ADMIN_PASSWORD = "e2e-admin"
 READY_MS = 240_000  # first page load indexes the corpus (hashing embedder: seconds; slow CI: more)
 
 if not CHROMIUM.exists():
+    if os.environ.get("JB_REQUIRE_CHROMIUM") == "1":
+        pytest.fail(f"Debian's Chromium is required here ({CHROMIUM}): apt-get install -y chromium", pytrace=False)
     pytest.skip(
-        "Debian's Chromium is not installed (/usr/bin/chromium): apt-get install -y chromium",
+        f"Debian's Chromium is not installed ({CHROMIUM}): apt-get install -y chromium",
         allow_module_level=True,
     )
 
@@ -133,7 +139,7 @@ def wait_idle(page: Page) -> None:
 
 
 def check_draft(page: Page, key: str, draft: Path) -> None:
-    codes = {"E2": E2_CODES, "E3": E3_CODES, "E4": E4_CODES}[key]
+    codes = {"E1": E1_CODES, "E2": E2_CODES, "E3": E3_CODES, "E4": E4_CODES}[key]
     page.get_by_role("combobox", name="Évaluation visée").click()
     page.get_by_role("option", name=re.compile(rf"^{re.escape(key)} —")).click()
     expect(page.get_by_role("combobox", name="Évaluation visée")).to_have_value(re.compile(rf"^{re.escape(key)} —"))
@@ -189,7 +195,7 @@ def test_question_then_check_e2_and_download_the_word_report(server: str, browse
 
         go_to(page, "Vérifier mon livrable")
         expect(page.get_by_text("20 Mo maximum").first).to_be_visible()
-        check_draft(page, "E2", DRAFTS / "e2_fort_velo.md")
+        check_draft(page, "E2", DRAFTS / "e2_tableaux_microbrasserie.md")
         wait_report(page, "E2")
         assert criterion_expanders(page) == sorted(E2_CODES)
         expect(page.get_by_text("ni stocké ni indexé").first).to_be_visible()
@@ -198,7 +204,7 @@ def test_question_then_check_e2_and_download_the_word_report(server: str, browse
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Télécharger le rapport (Word)").click()
         download = info.value
-        assert download.suggested_filename == "avis-E2-e2_fort_velo.docx"
+        assert download.suggested_filename == "avis-E2-e2_tableaux_microbrasserie.docx"
         saved = ARTIFACTS / download.suggested_filename
         download.save_as(str(saved))
         word = Document(str(saved))
@@ -226,17 +232,17 @@ def test_two_sessions_never_see_each_others_draft_report_or_chat(server: str, br
         ask(second, "Qu'attend le jury pour le CR12 ?")
         go_to(first, "Vérifier mon livrable")
         go_to(second, "Vérifier mon livrable")
-        check_draft(first, "E2", DRAFTS / "e2_fort_velo.md")
-        check_draft(second, "E3", DRAFTS / "e3_fort_lancement.md")
+        check_draft(first, "E2", DRAFTS / "e2_tableaux_microbrasserie.md")
+        check_draft(second, "E3", DRAFTS / "e3_slides_lancement_jeu.md")
         wait_report(first, "E2")
         wait_report(second, "E3")
 
         assert criterion_expanders(first) == sorted(E2_CODES)
         assert criterion_expanders(second) == sorted(E3_CODES)
-        expect(first.get_by_text("e2_fort_velo.md").first).to_be_visible()
-        expect(first.get_by_text("e3_fort_lancement")).to_have_count(0)
-        expect(second.get_by_text("e3_fort_lancement.md").first).to_be_visible()
-        expect(second.get_by_text("e2_fort_velo")).to_have_count(0)
+        expect(first.get_by_text("e2_tableaux_microbrasserie.md").first).to_be_visible()
+        expect(first.get_by_text("e3_slides_lancement_jeu")).to_have_count(0)
+        expect(second.get_by_text("e3_slides_lancement_jeu.md").first).to_be_visible()
+        expect(second.get_by_text("e2_tableaux_microbrasserie")).to_have_count(0)
         screenshot(first, "isolation_session_1.png")
         screenshot(second, "isolation_session_2.png")
 
@@ -257,11 +263,11 @@ def test_warnings_referentiel_and_admin_pages_in_the_browser(server: str, browse
     page = open_app(browser, server)
     try:
         go_to(page, "Vérifier mon livrable")
-        check_draft(page, "E4", DRAFTS / "e4_injection_traiteur.md")
-        wait_report(page, "E4")
+        check_draft(page, "E1", DRAFTS / "e1_injection_consignes.md")
+        wait_report(page, "E1")
         alert = page.get_by_test_id("stAlertContentError").filter(has_text="Instructions détectées dans le document")
         expect(alert).to_be_visible()
-        assert criterion_expanders(page) == sorted(E4_CODES)
+        assert criterion_expanders(page) == sorted(E1_CODES)
         screenshot(page, "check_warnings.png")
 
         go_to(page, "Référentiel")

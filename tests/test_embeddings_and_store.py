@@ -55,8 +55,13 @@ def test_unknown_or_broken_embedding_specs_fail_clearly() -> None:
 
 
 def _chunk(i: int) -> Chunk:
+    """Chunk 0 has every field set (two codes, a page); chunk 1 keeps the defaults (no code, no page)."""
+    if i == 0:
+        return Chunk(id="t:0", text="passage numéro 0 sur le budget", body="passage 0", source="t.md", title="Budget",
+                     doc_type="referentiel", page=3, section="E2 > Budget", codes=["CR7", "CR1-2"], kind="criterion",
+                     bloc="B2", evaluation="E2")  # fmt: skip
     return Chunk(id=f"t:{i}", text=f"passage numéro {i} sur le budget", body=f"passage {i}", source="t.md",
-                 doc_type="document", codes=["CR7"] if i == 0 else [])  # fmt: skip
+                 doc_type="document")  # fmt: skip
 
 
 def test_index_records_its_model_and_refuses_another(tmp_path: Path) -> None:
@@ -67,8 +72,9 @@ def test_index_records_its_model_and_refuses_another(tmp_path: Path) -> None:
     with pytest.raises(IndexModelMismatch, match="--rebuild"):
         VectorStore(settings, make_embeddings("e5-small"))
     reopened = VectorStore(settings, make_embeddings("hashing"))
-    assert {c.id for c in reopened.all_chunks()} == {"t:0", "t:1"}
-    assert reopened.all_chunks()[0].codes in (["CR7"], [])
+    # Every chunk comes back exactly as it was stored: text, codes (some or none) and every other field.
+    assert {c.id: c for c in reopened.all_chunks()} == {"t:0": _chunk(0), "t:1": _chunk(1)}
+    assert [c.codes for c in sorted(reopened.all_chunks(), key=lambda c: c.id)] == [["CR7", "CR1-2"], []]
 
 
 @pytest.mark.server

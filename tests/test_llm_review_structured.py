@@ -141,7 +141,7 @@ def llm_reviewer(model: BaseChatModel, embedding: Any, tmp_path: Path, **setting
 def test_server_rejecting_json_schema_gets_json_mode_and_never_json_schema_again(embedding, tmp_path) -> None:  # type: ignore[no-untyped-def]
     model = FakeServer(rejects=frozenset({"json_schema"}))
     reviewer = llm_reviewer(model, embedding, tmp_path)
-    report = check_file(reviewer, DRAFTS / "e2_fort_velo.md", "E2")
+    report = check_file(reviewer, DRAFTS / "e2_tableaux_microbrasserie.md", "E2")
     n = len(report.criteria)
     assert model.kinds() == ["json_schema"] + ["json_object"] * n  # discovered once, on the first criterion
     assert all(v.source == "llm" for v in report.criteria)
@@ -152,7 +152,7 @@ def test_server_rejecting_json_schema_gets_json_mode_and_never_json_schema_again
     assert not any(w.code in {"llm_fallback", "llm_timeout"} for w in report.warnings)
 
     model.requests.clear()
-    again = check_file(reviewer, DRAFTS / "e3_fort_lancement.md", "E3")  # the next review goes straight there
+    again = check_file(reviewer, DRAFTS / "e3_slides_lancement_jeu.md", "E3")  # the next review goes straight there
     assert model.kinds() == ["json_object"] * len(again.criteria)
 
 
@@ -175,8 +175,8 @@ def test_server_rejecting_every_structured_method_gets_the_json_of_a_plain_reply
 def test_garbage_reply_keeps_the_offline_verdict_and_marks_no_method(embedding, tmp_path) -> None:  # type: ignore[no-untyped-def]
     model = FakeServer(reply="Je trouve ce travail plutôt réussi, bravo !")
     offline = Reviewer.from_settings(Settings(corpus_dir=DRAFTS.parent.parent / "corpus", data_dir=tmp_path), embedding)
-    expected = check_file(offline, DRAFTS / "e2_fort_velo.md", "E2")
-    report = check_file(llm_reviewer(model, embedding, tmp_path), DRAFTS / "e2_fort_velo.md", "E2")
+    expected = check_file(offline, DRAFTS / "e2_tableaux_microbrasserie.md", "E2")
+    report = check_file(llm_reviewer(model, embedding, tmp_path), DRAFTS / "e2_tableaux_microbrasserie.md", "E2")
     assert [v.source for v in report.criteria] == ["llm->offline"] * len(report.criteria)
     assert [v.status for v in report.criteria] == [v.status for v in expected.criteria]
     assert model.kinds() == ["json_schema"] * len(report.criteria)  # one call per criterion, no chain walk
@@ -206,7 +206,7 @@ def test_review_settings_bound_every_criterion_call(embedding, tmp_path) -> None
     model = FakeServer()
     reviewer = llm_reviewer(model, embedding, tmp_path, llm_review_max_tokens=77)
     assert reviewer.llm is not None and reviewer.llm.max_tokens == 77
-    report = check_file(reviewer, DRAFTS / "e3_fort_lancement.md", "E3")
+    report = check_file(reviewer, DRAFTS / "e3_slides_lancement_jeu.md", "E3")
     assert report.llm_method == "json_schema"
     assert [r.get("max_tokens") for r in model.requests] == [77] * len(report.criteria)
 
@@ -314,7 +314,7 @@ def test_a_server_that_stalls_is_abandoned_at_the_deadline_and_the_rest_is_offli
     model = FakeServer(hang_from=2)  # answers the first criterion, then never answers
     reviewer = llm_reviewer(model, embedding, tmp_path, llm_review_deadline_s=3)
     try:
-        report = check_file(reviewer, DRAFTS / "e2_fort_velo.md", "E2")  # six criteria
+        report = check_file(reviewer, DRAFTS / "e2_tableaux_microbrasserie.md", "E2")  # six criteria
         still_stalled = not model.released.is_set()
     finally:
         model.released.set()
@@ -362,8 +362,8 @@ def test_real_chat_openai_on_a_llama_cpp_like_server_sends_no_rejected_request(e
     model = ChatOpenAI(model="gemma", base_url="http://llama.local:8000/v1", api_key="not-needed", max_retries=1,
                        http_client=httpx.Client(transport=llama_cpp_like(log)))  # fmt: skip
     reviewer = llm_reviewer(model, embedding, tmp_path)
-    first = check_file(reviewer, DRAFTS / "e2_fort_velo.md", "E2")
-    second = check_file(reviewer, DRAFTS / "e3_fort_lancement.md", "E3")
+    first = check_file(reviewer, DRAFTS / "e2_tableaux_microbrasserie.md", "E2")
+    second = check_file(reviewer, DRAFTS / "e3_slides_lancement_jeu.md", "E3")
     assert all(v.source == "llm" for v in [*first.criteria, *second.criteria])
     assert first.llm_method == second.llm_method == "json_mode"
     # A self-hosted server is asked for a JSON object first: the server never rejects one of our requests.

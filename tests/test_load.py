@@ -16,8 +16,10 @@ from pathlib import Path
 from conftest import make_settings
 
 from assistant.answer.ask import Asker
+from assistant.answer.models import Answer
 from assistant.documents import load_document
 from assistant.index.ingest import ingest
+from assistant.review.models import Report
 from assistant.review.service import Reviewer
 
 USERS = 8
@@ -29,21 +31,40 @@ QUESTIONS = [
     "Comment est évaluée l'E3 ?",
     "Quels critères parlent de budget ?",
     "Combien coûte la formation ?",
-    "Que faut-il pour la customer journey ?",
+    "Que faut-il montrer sur le parcours client ?",
     "c quoi le bloc 5 option 2",
 ]
 CHECKS = [
-    ("e2_fort_velo.md", "E2"),
-    ("e3_fort_lancement.md", "E3"),
+    ("e2_tableaux_microbrasserie.md", "E2"),
+    ("e3_slides_lancement_jeu.md", "E3"),
     ("e4_fort_musee.md", "E4"),
     ("e5opt3_fort_jardinerie.md", "E5-opt3"),
 ]
+
+
+def _answer_content(answer: Answer) -> dict[str, object]:
+    """Everything an answer says (its question, text, sources, kind…), without its timings."""
+    return answer.model_dump(exclude={"timings_ms"})
+
+
+def _report_content(report: Report) -> dict[str, object]:
+    """Every verdict and warning of a report (its evaluation, criteria, evidence…), without file name and timings."""
+    return report.model_dump(exclude={"file", "timings_ms"})
 
 
 def test_eight_concurrent_users_no_errors_no_cross_talk(hashing_runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     asker = Asker(hashing_runtime, use_settings_model=False)
     reviewer = Reviewer.from_settings(hashing_runtime.settings, hashing_runtime.embedding, pack=hashing_runtime.pack)
     drafts = {name: (DRAFTS / name).read_bytes() for name, _ in CHECKS}
+    # What each request gets when it runs alone, one after the other: under load, every user must get exactly
+    # the answer of its own question and the report of its own draft (content, not just the echoed fields).
+    alone_answers = {q: _answer_content(asker.answer(q)) for q in QUESTIONS}
+    alone_reports = {
+        name: _report_content(reviewer.review(load_document(drafts[name], filename=name), key)) for name, key in CHECKS
+    }
+    # Distinct texts and verdicts, so that handing one user another's result would show.
+    assert len({str(a["answer"]) for a in alone_answers.values()}) == len(QUESTIONS)
+    assert len({str(r["criteria"]) for r in alone_reports.values()}) == len(CHECKS)
     latencies: dict[str, list[float]] = {"ask": [], "check": []}
     errors: list[str] = []
     lock = threading.Lock()
@@ -57,16 +78,16 @@ def test_eight_concurrent_users_no_errors_no_cross_talk(hashing_runtime, tmp_pat
                     answer = asker.answer(question)
                     with lock:
                         latencies["ask"].append((time.perf_counter() - t0) * 1000)
-                    if answer.question != question or answer.kind == "error":
-                        errors.append(f"user {uid}: answer for {answer.question!r} to {question!r}")
+                    if _answer_content(answer) != alone_answers[question]:
+                        errors.append(f"user {uid}: the answer to {question!r} differs from its answer alone")
                 else:
                     name, key = CHECKS[(uid + r) % len(CHECKS)]
                     t0 = time.perf_counter()
                     report = reviewer.review(load_document(drafts[name], filename=f"u{uid}-{name}"), key)
                     with lock:
                         latencies["check"].append((time.perf_counter() - t0) * 1000)
-                    if report.file != f"u{uid}-{name}" or report.evaluation != key:
-                        errors.append(f"user {uid}: got report {report.file}/{report.evaluation} for {name}/{key}")
+                    if report.file != f"u{uid}-{name}" or _report_content(report) != alone_reports[name]:
+                        errors.append(f"user {uid}: the report of {report.file} differs from {name} reviewed alone")
             except Exception as exc:
                 errors.append(f"user {uid}: {type(exc).__name__}: {exc}")
 

@@ -100,13 +100,48 @@ def test_ask_refuses_what_the_pack_does_not_hold(pack_env: Path) -> None:
     assert answer["refused"] and not answer["sources"]
 
 
-@pytest.mark.parametrize("entry", yaml.safe_load((DRAFTS / "labels.yaml").read_text(encoding="utf-8")),
-                         ids=lambda e: e["file"])  # fmt: skip
-def test_check_gives_every_criterion_of_the_evaluation(pack_env: Path, entry: dict) -> None:  # type: ignore[type-arg]
-    report = invoke("check", str(DRAFTS / entry["file"]), "--eval", entry["evaluation"], "--json")
+LABELS = yaml.safe_load((DRAFTS / "labels.yaml").read_text(encoding="utf-8"))
+# The gold labels the offline engine (hashing embedder) misses on this pack, measured when this test was written;
+# every other label of the pack must be matched exactly.
+KNOWN_MISSES = {
+    ("ev1_fort_musee_quartier.md", "EC1.3"),  # gold covered, engine partial
+    ("ev2_mixte_festival.md", "EC2.2"),  # gold partial, engine missing
+    ("ev3_faible_bilan.md", "EC2.5"),  # gold partial, engine missing
+}
+
+
+@pytest.fixture(scope="module")
+def reports(pack_env: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    """`check --json` of every labelled draft of the pack, by file."""
+    return {e["file"]: invoke("check", str(DRAFTS / e["file"]), "--eval", e["evaluation"], "--json") for e in LABELS}
+
+
+@pytest.mark.parametrize("entry", LABELS, ids=lambda e: e["file"])
+def test_check_gives_every_criterion_of_the_evaluation(reports: dict, entry: dict) -> None:  # type: ignore[type-arg]
+    report = reports[entry["file"]]
     expected = load_pack(PACK).ref.evaluation(entry["evaluation"]).criteria_codes
     assert [c["code"] for c in report["criteria"]] == expected == list(entry["labels"])
     assert all(c["referentiel"] for c in report["criteria"])
+    got = {c["code"]: c["status"] for c in report["criteria"]}
+    agreed = {
+        code: label["status"] for code, label in entry["labels"].items() if (entry["file"], code) not in KNOWN_MISSES
+    }
+    assert {code: got[code] for code in agreed} == agreed
+
+
+def test_check_agrees_with_the_packs_gold_labels(reports: dict) -> None:  # type: ignore[type-arg]
+    from assistant.evaluate.drafts_eval import score_pairs
+
+    pairs = [
+        (label["status"], next(c["status"] for c in reports[e["file"]]["criteria"] if c["code"] == code))
+        for e in LABELS
+        for code, label in e["labels"].items()
+    ]
+    scores = score_pairs(pairs)
+    assert scores["n"] == 11
+    # Measured: accuracy 0.727 (8 of 11 labels), quadratic weighted kappa 0.836. One more miss gives 0.636.
+    assert scores["accuracy"] >= 0.70
+    assert scores["qw_kappa"] >= 0.80
 
 
 def test_keyword_stuffed_draft_gets_no_covered_verdict(pack_env: Path) -> None:

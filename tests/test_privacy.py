@@ -15,7 +15,7 @@ from assistant.cli import app
 MARKER = "ZEBULON-7731-CONFIDENTIEL"
 # A real draft of the dev set, with a marker planted in it (the brand's shop platform).
 DRAFT = (
-    (Path(__file__).resolve().parent.parent / "evals" / "drafts" / "e2_fort_velo.md")
+    (Path(__file__).resolve().parent.parent / "evals" / "drafts" / "e2_tableaux_microbrasserie.md")
     .read_text(encoding="utf-8")
     .replace("Shopify", f"Shopify-{MARKER}")
 )
