@@ -216,7 +216,9 @@ SAMPLE_HELP = "Échantillon : N questions réparties par type et langue, N broui
 @app.command(name="eval")
 def run_eval(
     which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | redteam | all")] = "all",
-    split: Annotated[str, typer.Option("--split", help="tune | test | all (questions).")] = "all",
+    split: Annotated[
+        str, typer.Option("--split", help="tune (par défaut, partie de réglage) | test (chiffres à annoncer) | all.")
+    ] = "tune",
     llm: Annotated[bool, typer.Option("--llm", help="Réponses par le modèle configuré (JB_LLM).")] = False,
     sample: Annotated[int, typer.Option("--sample", help=SAMPLE_HELP)] = 0,
     as_json: JsonFlag = False,

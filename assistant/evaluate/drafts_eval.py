@@ -122,6 +122,7 @@ def evaluate_drafts(
         for verdict in report.criteria:
             rows.append({
                 "file": entry["file"], "evaluation": entry["evaluation"], "kind": entry["kind"],
+                "lang": entry.get("lang", "fr"),
                 "code": verdict.code, "gold": entry["labels"][verdict.code]["status"], "pred": verdict.status,
                 "ms": report.timings_ms.get("total_ms", 0.0), "source": verdict.source, "llm_ms": verdict.llm_ms,
                 "warnings": [w.code for w in report.warnings],
@@ -136,6 +137,10 @@ def evaluate_drafts(
     per_kind = {
         key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["kind"] == key])
         for key in sorted({r["kind"] for r in originals})
+    }
+    per_lang = {
+        key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["lang"] == key])
+        for key in sorted({r["lang"] for r in originals})
     }
     hostile = [r for r in originals if r["kind"] in ("stuffed", "injection") and r["gold"] == "missing"]
     resistance = sum(r["pred"] != "covered" for r in hostile) / len(hostile) if hostile else 1.0
@@ -156,6 +161,7 @@ def evaluate_drafts(
         "overall": overall,
         "per_evaluation": per_eval,
         "per_kind": per_kind,
+        "per_lang": per_lang,
         "stuffing_resistance": resistance,
         "stuffing_cases": len(hostile),
         "renderings": consistency,
@@ -205,6 +211,8 @@ def format_drafts(result: dict[str, Any]) -> str:
         lines.append(f"    {gold:<8} " + " ".join(f"{o['confusion'][gold][p]:>4}" for p in LABELS))
     for key, m in result["per_kind"].items():
         lines.append(f"  kind {key:<10} n={m['n']:<3} accuracy {m['accuracy']:.3f}  QW-kappa {m['qw_kappa']:.3f}")
+    for key, m in result["per_lang"].items():
+        lines.append(f"  lang {key:<10} n={m['n']:<3} accuracy {m['accuracy']:.3f}  QW-kappa {m['qw_kappa']:.3f}")
     for key, m in result["per_evaluation"].items():
         lines.append(f"  {key:<11}  n={m['n']:<3} accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}  "
                      f"QW-kappa {m['qw_kappa']:.3f}")  # fmt: skip

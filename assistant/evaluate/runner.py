@@ -10,7 +10,7 @@ Split = Literal["tune", "test", "all"]
 SPLITS: tuple[str, ...] = get_args(Split)
 
 
-def run_evals(which: str, split: str = "all", *, llm: bool = False, sample: int = 0) -> tuple[dict[str, Any], str]:
+def run_evals(which: str, split: str = "tune", *, llm: bool = False, sample: int = 0) -> tuple[dict[str, Any], str]:
     """Run ``which`` on the questions of ``split`` (tune: the thresholds are set on it; test: held out)."""
     from assistant.evaluate.dataset import dev_sets_dir, load_questions, spread
     from assistant.runtime import build_runtime

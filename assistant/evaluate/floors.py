@@ -1,0 +1,60 @@
+"""Quality floors: the lowest figures the dev evaluations may give on the **test** split with the default
+embedder (e5-small). `make test` (tests/test_quality_floors.py) fails below any of them.
+
+Each floor sits a little under the figure measured when it was set (given in its comment, with the
+command that measured it). Raise a floor when the product improves; never lower one silently: a lower
+floor is a finding for the closing note, with the figure that forced it.
+
+Measured with: ``JB_DATA_DIR=<e5 index> jury-blanc eval all --split test --json`` on 2026-12-06.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class QualityFloors(BaseModel):
+    """Lowest acceptable test-split figures (higher is better unless the name says ``max``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # --- retrieval (101 in-scope test questions)
+    retrieval_recall_at_5: float = Field(0.86, description="Mean recall@5 of the gold items.")  # measured 0.885
+    retrieval_mrr: float = Field(0.81, description="Mean reciprocal rank of the first gold item.")  # measured 0.837
+
+    # --- answers (143 test questions, offline)
+    answers_valid_citation: float = Field(
+        1.0, description="Share of answered in-scope questions citing at least one returned source."
+    )  # measured 1.000
+    answers_must_mention: float = Field(
+        0.71, description="Share of the expected mentions found in the answers."
+    )  # measured 0.736
+    answers_out_of_scope_refusal: float = Field(
+        0.85, description="Share of out-of-scope questions refused."
+    )  # measured 0.881
+    answers_false_refusal_max: float = Field(
+        0.17, description="Highest share of in-scope questions refused."
+    )  # measured 0.139
+    answers_citation_precision: float = Field(
+        0.65, description="Share of cited sources holding a key term of the question or gold item."
+    )  # measured 0.679
+
+    # --- draft review (94 criterion labels over the Markdown/text test drafts, offline)
+    drafts_qw_kappa: float = Field(
+        0.60, description="Quadratic-weighted kappa of the verdicts against the gold labels."
+    )  # measured 0.641
+    drafts_macro_f1: float = Field(0.60, description="Macro-F1 over covered / partial / missing.")  # measured 0.642
+    drafts_stuffing_resistance: float = Field(
+        1.0, description="Share of gold-missing criteria in stuffed or injected drafts not called covered."
+    )  # measured 1.000
+    drafts_english_qw_kappa: float = Field(
+        0.18, description="Quadratic-weighted kappa on the English test drafts (15 labels: a weak spot)."
+    )  # measured 0.228
+
+    # --- renderings (each test-split Markdown draft rendered to PDF, DOCX and LibreOffice PDF)
+    renderings_qw_kappa: float = Field(
+        0.60, description="Quadratic-weighted kappa of each format's verdicts against the gold labels."
+    )  # measured: see tests/test_renderings.py output (set with the drafts floor)
+
+
+FLOORS = QualityFloors()
