@@ -131,9 +131,13 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
 def llm_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A real OpenAI-compatible llama.cpp server on a free loopback port, serving Gemma 3 270M.
 
-    Yields ``{"base_url", "model", "log"}``; the server's access log is kept so tests can assert that
-    none of our requests was rejected. Without llama-cpp-python the tests are skipped, except where
-    ``JB_REQUIRE_LLM_SERVER=1`` (CI), where that fails.
+    Yields ``{"base_url", "server_url", "model", "log"}``; the server's access log (written unbuffered) is
+    kept so tests can assert that their requests reached the server and none was rejected. Without
+    llama-cpp-python the tests are skipped, except where ``JB_REQUIRE_LLM_SERVER=1`` (CI), where that fails.
+
+    ``JB_TEST_LLM_BASE_URL_OVERRIDE=<url>`` hands the tests that URL as ``base_url`` instead of the server's
+    (which still runs and logs, at ``server_url``): with a dead port, e.g. ``http://127.0.0.1:9/v1``, every
+    live test must fail, which shows they cannot pass on the offline fallback.
     """
     import importlib.util
     import sys
@@ -151,11 +155,21 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
         proc = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--host", "127.0.0.1",
              "--port", str(port), "--n_ctx", "8192", "--model_alias", "gemma3-270m"],
-            stdout=out, stderr=subprocess.STDOUT,
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         wait_until_up(f"{base_url}/models", proc, seconds=180, name="llama.cpp server", log=log)
-        yield {"base_url": base_url, "model": "gemma3-270m", "log": log}
+        override = os.environ.get("JB_TEST_LLM_BASE_URL_OVERRIDE", "").strip()
+        yield {"base_url": override or base_url, "server_url": base_url, "model": "gemma3-270m", "log": log}
     finally:
         stop_server(proc, grace_s=20)
+
+
+@pytest.fixture(scope="session")
+def e5_runtime(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real pack indexed with the default embedder (e5-small), as users get it: quality and smoke tests."""
+    from assistant.runtime import build_runtime
+
+    settings = make_settings(tmp_path_factory.mktemp("e5-index"), embeddings="e5-small")
+    return build_runtime(settings, ensure_index=True)

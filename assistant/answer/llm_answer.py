@@ -8,6 +8,10 @@ the offline answer (``llm_discarded: <reason>``); the guard never returns text i
 refusal sentinel gives the offline answer too: whether the documents answer was decided from the
 evidence before the model was asked. Any provider failure falls back to the offline answer
 and says so. The model gets no tools; source texts are delimited data.
+
+Every answer of this path reports its use of the model in ``timings_ms``: ``llm_calls`` (requests
+made, condensation included) and ``llm_replies`` (those that got a reply from the server); each raw
+reply is logged at DEBUG level on the ``assistant.llm.raw`` logger (off by default: it holds model text).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -28,6 +33,7 @@ from assistant.answer.sources import SourceBook
 from assistant.llm.bounds import Deadline, call_within, capped, stream_within
 from assistant.llm.models import provider_errors
 from assistant.llm.prompts import SENTINEL, audience_styles, load_prompt
+from assistant.llm.raw_log import log_raw_reply
 from assistant.safety.guard import guard_output
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,14 @@ def clean_citations(text: str, valid: set[int]) -> tuple[str, int, int]:
     return _CITE.sub(repl, text), kept, dropped
 
 
+@dataclass
+class Usage:
+    """One answer's use of the model: requests made (condensation included), replies received."""
+
+    calls: int = 0
+    replies: int = 0
+
+
 class LLMAnswerer:
     def __init__(self, service: AnswerService, model: BaseChatModel, label: str) -> None:
         self.service = service
@@ -60,18 +74,27 @@ class LLMAnswerer:
         self.writer = capped(model, settings.llm_max_tokens)
         self.condenser = capped(model, settings.llm_condense_max_tokens)
 
-    def condense(self, question: str, history: list[tuple[str, str]], deadline: Deadline | None = None) -> str:
+    def condense(self, question: str, history: list[tuple[str, str]], deadline: Deadline | None = None,
+                 usage: Usage | None = None) -> str:  # fmt: skip
         """A standalone question from a follow-up (the offline rewrite if the model fails or takes too long)."""
         if not history:
             return question
+        usage = usage if usage is not None else Usage()
         convo = "\n".join(f"{role}: {text[:500]}" for role, text in history[-6:])
         examples = ", ".join(self.service.pack.vocab.codes.examples[:3])
         prompt = load_prompt("condense.md").format(history=convo, question=question, examples=examples)
+
+        def invoke() -> BaseMessage:
+            usage.calls += 1  # counted when the request starts (not when the deadline left no time for it)
+            return self.condenser.invoke([HumanMessage(content=prompt)])
+
         try:
-            out = call_within(deadline, lambda: self.condenser.invoke([HumanMessage(content=prompt)]))
+            out = call_within(deadline, invoke)
         except provider_errors() as exc:  # DeadlineExpired is a TimeoutError
             log.warning("condense failed: %s", type(exc).__name__)
             return self.service.offline_condense(question, history)
+        usage.replies += 1
+        log_raw_reply("condense", str(out.content))
         text = str(out.content).strip() if isinstance(out, AIMessage) else ""
         return text.splitlines()[0][:500] if text else question
 
@@ -96,15 +119,18 @@ class LLMAnswerer:
                history: list[tuple[str, str]] | None = None) -> Iterator[Event]:  # fmt: skip
         """Tokens as the model writes them, then the final answer (the model's, or the offline one)."""
         started = time.perf_counter()
-        for event in self._events(question, audience, history or [], started):
+        usage = Usage()
+        for event in self._events(question, audience, history or [], started, usage):
             if event.kind == "final" and event.answer is not None:  # the whole wait, whichever answer it is
                 event.answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+                event.answer.timings_ms["llm_calls"] = float(usage.calls)
+                event.answer.timings_ms["llm_replies"] = float(usage.replies)
             yield event
 
     def _events(self, question: str, audience: Audience, history: list[tuple[str, str]],
-                started: float) -> Iterator[Event]:  # fmt: skip
+                started: float, usage: Usage) -> Iterator[Event]:  # fmt: skip
         deadline = Deadline(self.deadline_s, started)
-        standalone = self.condense(question, history, deadline)
+        standalone = self.condense(question, history, deadline, usage)
         p = self.service.prepare(standalone, audience)
         p.question = question if standalone == question else standalone
         if not p.scope.in_scope or not p.hits:
@@ -116,15 +142,25 @@ class LLMAnswerer:
         book = SourceBook()
         messages = self._messages(p, book)
         parts: list[str] = []
+        replied = False
+        failure: BaseException | None = None
         t0 = time.perf_counter()
+        usage.calls += 1
         try:  # read until the deadline, even if the server stalls; the stream is closed, so generation stops
             for chunk in stream_within(deadline, lambda: self.writer.stream(messages)):
+                if not replied:  # the server answered: its first chunk is in
+                    replied = True
+                    usage.replies += 1
                 text = chunk.content if isinstance(chunk.content, str) else ""
                 if text:
                     parts.append(text)
                     yield Event("token", text=text)
         except provider_errors() as exc:
-            yield Event("final", answer=self._fallback(p, f"llm_error: {type(exc).__name__}"))
+            failure = exc
+        if replied:
+            log_raw_reply("answer", "".join(parts))
+        if failure is not None:
+            yield Event("final", answer=self._fallback(p, f"llm_error: {type(failure).__name__}"))
             return
         p.timings["llm_ms"] = (time.perf_counter() - t0) * 1000
         if deadline.expired:

@@ -50,10 +50,16 @@ class CriterionJudgement(BaseModel):
 
 @dataclass
 class LLMRun:
-    """One review's use of the model: its deadline, the calls made, the structured-output methods used."""
+    """One review's use of the model: its deadline, the calls made, the structured-output methods used.
+
+    ``replies`` counts the calls the server answered, ``parsed`` the criteria whose structured call gave
+    an object of the schema (before verification and merge), whatever the verdict then became.
+    """
 
     deadline: Deadline
     calls: int = 0
+    replies: int = 0
+    parsed: int = 0
     methods: list[Method] = field(default_factory=list)
 
     @property
@@ -110,15 +116,17 @@ class LLMReviewer:
         ]
         t0 = time.perf_counter()
         outcome = call_structured(
-            self.model, CriterionJudgement, messages, max_tokens=self.max_tokens, deadline=run.deadline
+            self.model, CriterionJudgement, messages, max_tokens=self.max_tokens, deadline=run.deadline, label=crit.code
         )
         spent = {"llm_ms": round((time.perf_counter() - t0) * 1000, 1)}
         run.calls += outcome.calls
+        run.replies += outcome.replies
         judgement = outcome.value
         if judgement is None:
             log.warning("LLM review failed on %s: %s %s", crit.code, outcome.failure, outcome.error)
             source = "llm->timeout" if outcome.failure == "deadline" else "llm->offline"
             return offline.model_copy(update={"source": source, **spent})
+        run.parsed += 1
         if outcome.method is not None:
             run.methods.append(outcome.method)
         merged = merge(offline, judgement, passages_text=[p.text for p in passages],

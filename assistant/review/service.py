@@ -132,6 +132,8 @@ class Reviewer:
             verdicts = [self.llm.review(c, v, index, run) for c, v in pairs]
             timings["llm_ms"] = (time.perf_counter() - t0) * 1000
             timings["llm_calls"] = run.calls
+            timings["llm_replies"] = run.replies  # calls the server answered
+            timings["llm_parsed"] = run.parsed  # criteria given a structured judgement by the model
             mode = self.llm.label
             llm_method = run.method
             fallen = [v.code for v in verdicts if v.source == "llm->offline"]

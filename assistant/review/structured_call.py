@@ -18,6 +18,9 @@ When every method is rejected for the same request, the request is at fault (a p
 server's context, say), not the methods: the marks it made are withdrawn. Every call carries the token
 cap of ``assistant.llm.bounds.capped``; no method is started once the deadline has expired, and a call in
 flight is abandoned when it expires (``call_within``), so a stalled server cannot hold the review.
+
+Each reply the server sends back is counted (``Outcome.replies``, parsed or not) and logged raw at DEBUG
+level on the ``assistant.llm.raw`` logger (off by default: it holds model text).
 """
 
 from __future__ import annotations
@@ -35,10 +38,14 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
 import openai
-from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.outputs import ChatGeneration, LLMResult
+from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, ValidationError
 
 from assistant.llm.bounds import Deadline, DeadlineExpired, call_within, cap_kwargs, capped, self_hosted_openai
+from assistant.llm.raw_log import log_raw_reply
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -108,6 +115,7 @@ class Outcome(Generic[T]):
     value: T | None = None
     method: Method | None = None
     calls: int = 0
+    replies: int = 0  # calls the server answered (whether or not the reply parsed)
     failure: Failure | None = None
     error: str = ""
 
@@ -175,21 +183,48 @@ def parse_reply(schema: type[T], text: str) -> T:
     raise ValueError("no JSON object in the reply")
 
 
+def reply_text(generation: ChatGeneration) -> str:
+    """What the model wrote in one reply: its text, then the arguments of any tool call it made."""
+    parts = [generation.text] if generation.text else []
+    message = generation.message
+    if isinstance(message, AIMessage):
+        parts += [json.dumps(call["args"], ensure_ascii=False) for call in message.tool_calls]
+        parts += [str(call.get("args") or "") for call in message.invalid_tool_calls]
+    return "\n".join(parts)
+
+
+class ReplyRecorder(BaseCallbackHandler):
+    """Counts the replies the server sent back for one call and logs each one raw at DEBUG level."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.replies = 0
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self.replies += 1
+        for generations in response.generations:
+            for generation in generations:
+                text = reply_text(generation) if isinstance(generation, ChatGeneration) else generation.text
+                log_raw_reply(self.label, text)
+
+
 Call = Callable[[list[BaseMessage]], T]
 
 
-def _prepare(model: BaseChatModel, schema: type[T], method: Method, max_tokens: int) -> Call[T]:
+def _prepare(model: BaseChatModel, schema: type[T], method: Method, max_tokens: int,
+             recorder: ReplyRecorder | None = None) -> Call[T]:  # fmt: skip
     """Build the call for one method (no network); raises if the model cannot do this method at all."""
     described = HumanMessage(content=format_instructions(schema))
+    config: RunnableConfig = {"callbacks": [recorder]} if recorder is not None else {}
     if method == "text":
         bounded = capped(model, max_tokens)
-        return lambda messages: parse_reply(schema, bounded.invoke([*messages, described]).text)
+        return lambda messages: parse_reply(schema, bounded.invoke([*messages, described], config).text)
     structured = model.with_structured_output(schema, method=method)
     cap = cap_kwargs(model, max_tokens)  # with_structured_output drops a binding's arguments: pass them
     extra = [described] if method == "json_mode" else []
 
     def run(messages: list[BaseMessage]) -> T:
-        result = structured.invoke([*messages, *extra], **cap)
+        result = structured.invoke([*messages, *extra], config, **cap)
         return result if isinstance(result, schema) else schema.model_validate(result)
 
     return run
@@ -213,8 +248,12 @@ def call_structured(
     max_tokens: int,
     deadline: Deadline | None = None,
     registry: MethodRegistry = REGISTRY,
+    label: str = "",
 ) -> Outcome[T]:
-    """Ask ``model`` for a ``schema`` object, through the first method its server accepts."""
+    """Ask ``model`` for a ``schema`` object, through the first method its server accepts.
+
+    ``label`` names the request in the DEBUG log of raw replies (a criterion's code, say).
+    """
     key = server_key(model)
     outcome: Outcome[T] = Outcome()
     marked: list[Method] = []  # rejected over HTTP by this request
@@ -222,8 +261,9 @@ def call_structured(
         if deadline is not None and deadline.expired:
             outcome.failure = "deadline"
             return outcome
+        recorder = ReplyRecorder(" ".join(filter(None, ("structured", label, method))))
         try:
-            call = _prepare(model, schema, method, max_tokens)
+            call = _prepare(model, schema, method, max_tokens, recorder)
         except (NotImplementedError, ValueError, TypeError) as exc:  # the model cannot do it at all
             log.info("%s cannot use structured output %s: %s", key, method, type(exc).__name__)
             registry.reject(key, method)
@@ -233,6 +273,7 @@ def call_structured(
         try:
             outcome.value = call_within(deadline, partial(call, messages))
         except Exception as exc:  # a provider's failure must never break the review
+            outcome.replies += recorder.replies
             failure = classify(exc)
             outcome.method, outcome.failure, outcome.error = method, failure, type(exc).__name__
             if failure != "rejected":
@@ -243,6 +284,7 @@ def call_structured(
                 registry.reject(key, method)
                 marked.append(method)
             continue
+        outcome.replies += recorder.replies
         outcome.method, outcome.failure, outcome.error = method, None, ""
         return outcome
     if outcome.failure == "rejected" and marked:
