@@ -51,7 +51,11 @@ class AnswerSettings(_Stage):
     min_idf: float = Field(0.5, ge=0, description="Question stems rarer than this (IDF) count for sentence overlap.")
     lead_ratio: float = Field(0.6, gt=0, le=1, description="Lead items kept when scoring this share of the best.")
     min_coverage: float = Field(
-        0.45, ge=0, le=1, description="Share of a question's key terms (IDF-weighted) the cited passages must hold."
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of a question's key terms (IDF-weighted) the cited passages must hold"
+        " (set on tune: scripts/sweep_answers.py).",
     )
     generic_share: float = Field(
         0.12, gt=0, le=1, description="Stems found in more than this share of passages are generic, not key terms."
@@ -62,16 +66,30 @@ class ReviewSettings(_Stage):
     """Offline draft review: how attendus are met and criteria judged."""
 
     candidates: int = Field(6, gt=0, description="Draft passages considered per attendu (keywords and meaning).")
-    rel_met: float = Field(0.6, ge=0, le=1, description="Relevance a passage needs to show an attendu (set on tune).")
-    rel_partial: float = Field(0.4, ge=0, le=1, description="Relevance a passage needs to touch an attendu.")
+    rel_met: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Relevance a passage needs to show an attendu (set on tune: scripts/sweep_review.py).",
+    )
+    rel_partial: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="Relevance a passage needs to touch an attendu (set on tune: scripts/sweep_review.py).",
+    )
     echo_max: float = Field(
         0.45,
         ge=0,
         le=1,
         description="Share of word trigrams copied from the référentiel above which a passage echoes it.",
     )
-    covered_at: float = Field(0.67, ge=0, le=1, description="Criterion score from which it is covered.")
-    partial_at: float = Field(0.4, ge=0, le=1, description="Criterion score from which it is partial (set on tune).")
+    covered_at: float = Field(
+        0.67, ge=0, le=1, description="Criterion score from which it is covered (set on tune: scripts/sweep_review.py)."
+    )
+    partial_at: float = Field(
+        0.4, ge=0, le=1, description="Criterion score from which it is partial (set on tune: scripts/sweep_review.py)."
+    )
     dense_floor: float = Field(0.80, description="e5 similarity that counts as no relevance.")
     dense_span: float = Field(0.07, gt=0, description="e5 similarity above the floor that counts as full relevance.")
     max_dense_passages: int = Field(48, gt=0, description="Long drafts: passages embedded (a keyword shortlist).")

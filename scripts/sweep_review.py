@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import itertools
 from pathlib import Path
+from typing import Any
 
-from assistant.evaluate.drafts_eval import load_labels, score_pairs
+from assistant.evaluate.drafts_eval import score_pairs
+from assistant.evaluate.tuning import tune_labels
 from assistant.index.embeddings import EmbeddingChoice, MemoisedEmbeddings, make_embeddings
 from assistant.review.service import Reviewer, check_file
 from assistant.settings import PROJECT_ROOT, ReviewSettings, Settings
@@ -26,13 +28,18 @@ GRID = {
 }
 
 
+def tuning_items() -> list[dict[str, Any]]:
+    """The draft labels this sweep reads: tune split only."""
+    return tune_labels(PROJECT_ROOT / "evals")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     base = make_embeddings("e5-small")
     embedding = EmbeddingChoice(MemoisedEmbeddings(base.embeddings), base.model_id)
-    entries = [e for e in load_labels(PROJECT_ROOT / "evals", "tune") if "source" not in e]
+    entries = tuning_items()
     drafts = PROJECT_ROOT / "evals" / "drafts"
     results = []
     keys = list(GRID)

@@ -1,0 +1,24 @@
+"""What tuning scripts may read: the **tune** split of the dev sets, and nothing else.
+
+Every script under ``scripts/`` that chooses a threshold (``sweep_*.py``) takes its questions and draft
+labels from here; ``tests/test_tuning_scripts.py`` checks that none of them opens a test-split item and
+that every setting described as tuned names the script that chose it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assistant.evaluate.dataset import EVALS_DIR, EvalQuestion, load_questions
+from assistant.evaluate.drafts_eval import load_labels
+
+
+def tune_questions(evals_dir: Path = EVALS_DIR) -> list[EvalQuestion]:
+    """The tune-split questions (the held-out test split is never returned)."""
+    return [q for q in load_questions(evals_dir) if q.split == "tune"]
+
+
+def tune_labels(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
+    """The tune-split draft labels of the Markdown/text originals (renderings are scored apart)."""
+    return [e for e in load_labels(evals_dir, "tune") if not str(e["file"]).startswith("rendered/")]
