@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.evaluate.drafts_eval import score_pairs
+from assistant.evaluate.floors import FLOORS
 from assistant.index.embeddings import EmbeddingChoice, MemoisedEmbeddings, make_embeddings
 from assistant.review.service import Reviewer, check_file
 from assistant.settings import Settings
@@ -63,24 +65,36 @@ def reviewer(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Revi
     return Reviewer.from_settings(settings, embedding)
 
 
-def test_every_format_gets_the_markdown_verdicts(rendered, reviewer: Reviewer) -> None:  # type: ignore[no-untyped-def]
+def test_every_format_gets_the_markdown_verdicts_and_holds_the_gold_floor(rendered, reviewer: Reviewer) -> None:  # type: ignore[no-untyped-def]
+    """Each format gives the Markdown's verdicts, and on the test-split drafts its verdicts agree with the
+    gold labels above the rendering floor (not only with the code's own Markdown verdicts)."""
     formats, results = rendered
-    labels = {e["file"]: e["evaluation"] for e in yaml.safe_load((DRAFTS_DIR / "labels.yaml").read_text("utf-8"))}
+    entries = {e["file"]: e for e in yaml.safe_load((DRAFTS_DIR / "labels.yaml").read_text("utf-8"))}
     sources = {item.source.name: item for item in results}
     baseline = {
-        name: {v.code: v.status for v in check_file(reviewer, item.source, labels[name]).criteria}
+        name: {v.code: v.status for v in check_file(reviewer, item.source, entries[name]["evaluation"]).criteria}
         for name, item in sources.items()
     }
+    held_out = [name for name in sources if entries[name]["split"] == "test"]
+    gold = [(entries[name]["labels"][code]["status"], name, code) for name in held_out for code in baseline[name]]
+    markdown = score_pairs([(g, baseline[name][code]) for g, name, code in gold])
+    print(f"\ngold agreement markdown: QW-kappa {markdown['qw_kappa']:.3f} over {len(gold)} test-split labels")
     for fmt in formats:
         same = total = 0
         moved: list[str] = []
+        verdicts: dict[str, dict[str, str]] = {}
         for name, item in sources.items():
-            verdicts = {v.code: v.status for v in check_file(reviewer, item.files[fmt], labels[name]).criteria}
+            verdicts[name] = {
+                v.code: v.status for v in check_file(reviewer, item.files[fmt], entries[name]["evaluation"]).criteria
+            }
             for code, status in baseline[name].items():
                 total += 1
-                if verdicts.get(code) == status:
+                if verdicts[name].get(code) == status:
                     same += 1
                 else:
-                    moved.append(f"{name} {code}: {status} -> {verdicts.get(code)}")
-        print(f"verdict agreement {fmt}: {same}/{total} = {same / total:.3f}")  # shown with pytest -s
+                    moved.append(f"{name} {code}: {status} -> {verdicts[name].get(code)}")
+        against_gold = score_pairs([(g, verdicts[name].get(code, "missing")) for g, name, code in gold])
+        print(f"verdict agreement {fmt}: {same}/{total} = {same / total:.3f}; gold QW-kappa "
+              f"{against_gold['qw_kappa']:.3f}, macro-F1 {against_gold['macro_f1']:.3f}")  # fmt: skip
         assert same / total >= TARGET, f"{fmt}: {same}/{total} verdicts agree; moved: {moved[:8]}"
+        assert against_gold["qw_kappa"] >= FLOORS.renderings_qw_kappa, (fmt, against_gold)

