@@ -221,6 +221,9 @@ def run_eval(
     ] = "tune",
     llm: Annotated[bool, typer.Option("--llm", help="Réponses par le modèle configuré (JB_LLM).")] = False,
     sample: Annotated[int, typer.Option("--sample", help=SAMPLE_HELP)] = 0,
+    question_set: Annotated[
+        str, typer.Option("--set", help="dev (questions du projet) | realworld (questions de pages publiques).")
+    ] = "dev",
     as_json: JsonFlag = False,
 ) -> None:
     """Évaluer l'assistant sur les jeux de développement du pack (evals/)."""
@@ -230,7 +233,15 @@ def run_eval(
         fail("unknown_eval", f"jeu inconnu « {which} » ; valeurs possibles : {', '.join(EVAL_SETS)}", as_json=as_json)
     if split not in SPLITS:
         fail("unknown_split", f"partie inconnue « {split} » ; valeurs possibles : {', '.join(SPLITS)}", as_json=as_json)
-    results, text = run_evals(which, split, llm=llm, sample=sample)
+    from assistant.evaluate.dataset import QUESTION_SETS
+
+    if question_set not in QUESTION_SETS:
+        fail("unknown_set", f"jeu de questions inconnu « {question_set} » ; valeurs possibles : "
+             f"{', '.join(QUESTION_SETS)}", as_json=as_json)  # fmt: skip
+    try:
+        results, text = run_evals(which, split, llm=llm, sample=sample, question_set=question_set)
+    except FileNotFoundError as exc:
+        fail("missing_set", f"jeu de questions introuvable : {exc}", as_json=as_json)
     if as_json:
         emit_json(results)
     else:

@@ -38,14 +38,33 @@ class EvalQuestion(BaseModel):
     failure_class: Literal[1, 2, 3, 4, 5] | None = Field(
         None, description="The held-out failure class the question exercises (issue 12), if any."
     )
+    # Questions harvested from public pages (the realworld set) say where they come from and how they were labelled.
+    label: Literal["answer", "refuse", "ambiguous"] | None = Field(
+        None, description="Realworld set: answer / refuse from our documents, or ambiguous (not scored)."
+    )
+    source_url: str | None = Field(None, description="Realworld set: the public page the question comes from.")
+    origin: Literal["verbatim", "adapted"] | None = Field(None, description="Realworld set: copied or adapted.")
+    note: str | None = Field(None, description="Why a question is ambiguous, or any labelling remark.")
 
     @property
     def in_scope(self) -> bool:
         return self.type != "out_of_scope"
 
+    @property
+    def scored(self) -> bool:
+        """Ambiguous questions (our documents cannot decide them) are kept in the file but not scored."""
+        return self.label != "ambiguous"
 
-def load_questions(evals_dir: Path = EVALS_DIR) -> list[EvalQuestion]:
-    raw = yaml.safe_load((evals_dir / "questions.yaml").read_text(encoding="utf-8"))
+
+QUESTION_SETS = {"dev": "questions.yaml", "realworld": "realworld/questions.yaml"}
+
+
+def load_questions(evals_dir: Path = EVALS_DIR, question_set: str = "dev") -> list[EvalQuestion]:
+    """The questions of ``question_set``: ``dev`` (written for the project) or ``realworld`` (harvested)."""
+    path = evals_dir / QUESTION_SETS[question_set]
+    if not path.is_file():
+        raise FileNotFoundError(f"no {question_set} question set: {path}")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [EvalQuestion.model_validate(q) for q in raw]
 
 

@@ -10,8 +10,14 @@ Split = Literal["tune", "test", "all"]
 SPLITS: tuple[str, ...] = get_args(Split)
 
 
-def run_evals(which: str, split: str = "tune", *, llm: bool = False, sample: int = 0) -> tuple[dict[str, Any], str]:
-    """Run ``which`` on the questions of ``split`` (tune: the thresholds are set on it; test: held out)."""
+def run_evals(
+    which: str, split: str = "tune", *, llm: bool = False, sample: int = 0, question_set: str = "dev"
+) -> tuple[dict[str, Any], str]:
+    """Run ``which`` on the questions of ``split`` (tune: the thresholds are set on it; test: held out).
+
+    ``question_set``: ``dev`` (the pack's questions.yaml) or ``realworld`` (questions harvested from public
+    pages); ambiguous questions are kept in the file but not scored.
+    """
     from assistant.evaluate.dataset import dev_sets_dir, load_questions, spread
     from assistant.runtime import build_runtime
 
@@ -19,10 +25,16 @@ def run_evals(which: str, split: str = "tune", *, llm: bool = False, sample: int
     texts: list[str] = []
     runtime = build_runtime()
     evals_dir = dev_sets_dir(runtime.settings)
-    questions = [q for q in load_questions(evals_dir) if split == "all" or q.split == split]
+    in_split = [q for q in load_questions(evals_dir, question_set) if split == "all" or q.split == split]
+    questions = [q for q in in_split if q.scored]
     questions = spread(questions, lambda q: (q.type, q.lang), sample)  # stratified by type and language
-    texts.append(f"Split: {split}" + (f" ({len(questions)} questions)" if which != "drafts" else ""))
+    header = f"Split: {split}"
+    if which != "drafts":
+        header += f" ({len(questions)} {question_set} questions"
+        header += f", {len(in_split) - len(questions)} ambiguous not scored)" if len(in_split) > len(questions) else ")"
+    texts.append(header)
     results["split"] = split
+    results["question_set"] = question_set
     if which in ("retrieval", "all"):
         from assistant.evaluate.retrieval_eval import evaluate_retrieval, format_retrieval
 
@@ -35,6 +47,14 @@ def run_evals(which: str, split: str = "tune", *, llm: bool = False, sample: int
         res = evaluate_answers(runtime, questions, llm=llm)
         results["answers"] = res
         texts.append(format_answers(res))
+        from assistant.evaluate.baseline import format_baseline, nearest_neighbour_refusals
+
+        # The yardstick: 1-NN over the dev questions the evaluated ones are not drawn from.
+        dev = load_questions(evals_dir)
+        train = [q for q in dev if q.split == "tune"] if question_set == "dev" else dev
+        base = nearest_neighbour_refusals(runtime.embedding.embeddings, train, questions)
+        results["baseline_1nn"] = base
+        texts.append(format_baseline(base, "dev tune" if question_set == "dev" else "dev"))
     if which in ("drafts", "all"):
         from assistant.evaluate.drafts_eval import evaluate_drafts, format_drafts
 
