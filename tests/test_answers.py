@@ -69,7 +69,8 @@ def test_cross_cutting_question_lists_every_matching_item(service: AnswerService
 
 
 def test_open_question_gets_cited_sentences_and_a_sheet(service: AnswerService) -> None:
-    a = service.answer("Sur quoi le jury juge-t-il la sélection d'un prestataire ?")
+    # Worded from CR8's own text, so answerability does not hang on a threshold (the hashing embedder here)
+    a = service.answer("Comment argumenter le choix d'une offre de prestation ?")
     assert a.kind == "extractive" and not a.refused
     assert_citations_valid(a)
     assert len(a.answer) < 2500  # sentences, not a dump of chunks
