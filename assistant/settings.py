@@ -104,6 +104,19 @@ class ReviewSettings(_Stage):
     max_draft_chars: int = Field(600_000, gt=0, description="Drafts are truncated past this many characters.")
 
 
+class RoutingSettings(_Stage):
+    """Intents from meaning: a question's query vector against the pack's exemplar questions (routes.yaml)."""
+
+    top_k: int = Field(3, gt=0, description="Nearest exemplars of an intent whose cosines are averaged into its score.")
+    temperature: float = Field(
+        0.02,
+        gt=0,
+        description="Softmax temperature over intent scores (e5 cosines sit in a narrow band: small values separate"
+        " them; not tuned).",
+    )
+    neighbours: int = Field(5, ge=0, description="Nearest exemplars reported with a routing decision.")
+
+
 class Settings(BaseSettings):
     """Every knob of the assistant. Each field maps to ``JB_<FIELD_NAME>``; stage fields to ``JB_<STAGE>__<FIELD>``."""
 
@@ -149,6 +162,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="JB_RETRIEVAL__<FIELD>.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="JB_ANSWER__<FIELD>.")
     review: ReviewSettings = Field(default_factory=ReviewSettings, description="JB_REVIEW__<FIELD>.")
+    routing: RoutingSettings = Field(default_factory=RoutingSettings, description="JB_ROUTING__<FIELD>.")
 
     @property
     def index_dir(self) -> Path:

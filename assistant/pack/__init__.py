@@ -16,6 +16,7 @@ from assistant.pack.referentiel import (
     fragments,
     join,
 )
+from assistant.pack.routes import Intent, Routes, load_routes
 
 __all__ = [
     "Activity",
@@ -26,14 +27,17 @@ __all__ = [
     "CriteriaBlock",
     "Criterion",
     "Evaluation",
+    "Intent",
     "Pack",
     "Referentiel",
+    "Routes",
     "Section",
     "fragments",
     "join",
     "load_pack",
     "load_referentiel",
     "load_referentiel_from",
+    "load_routes",
     "pack_from",
     "source_text",
 ]

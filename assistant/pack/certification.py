@@ -20,6 +20,7 @@ from assistant.pack.loader import (
     source_path,
 )
 from assistant.pack.referentiel import Referentiel
+from assistant.pack.routes import ROUTES_FILE, Routes, load_routes
 from assistant.pack.vocabulary import Vocabulary
 
 
@@ -30,6 +31,7 @@ class Pack:
     vocab: Vocabulary
     codes: CodeParser = field(compare=False)
     feedback: FeedbackTexts = field(default_factory=FeedbackTexts, compare=False)
+    routes: Routes | None = field(default=None, compare=False)  # the pack's intents (routes.yaml), if it has any
 
     @property
     def title(self) -> str:
@@ -65,7 +67,8 @@ def pack_from(root: Path) -> Pack:
     ref = load_referentiel_from(root)
     vocab = load_vocabulary(root)
     codes = CodeParser(vocab.codes, ref.codes())
-    return Pack(root=root, ref=ref, vocab=vocab, codes=codes, feedback=load_feedback_texts(root))
+    routes = load_routes(root) if (root / ROUTES_FILE).is_file() else None
+    return Pack(root=root, ref=ref, vocab=vocab, codes=codes, feedback=load_feedback_texts(root), routes=routes)
 
 
 @lru_cache(maxsize=4)
