@@ -22,6 +22,7 @@ import json
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +39,12 @@ def id_rank(qid: str) -> str:
     return hashlib.sha256(qid.encode("utf-8")).hexdigest()
 
 
-def assign(questions: list[Question], force: bool) -> int:
-    """Set `split` on the questions that need one; return how many were set."""
+def assign(questions: list[Question], force: bool, strata: tuple[str, ...] = ("type", "lang")) -> int:
+    """Set `split` on the questions that need one, stratified by the ``strata`` fields; return how many were set."""
     todo = [q for q in questions if force or "split" not in q]
-    groups: dict[tuple[str, str], list[Question]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[Question]] = defaultdict(list)
     for q in todo:
-        groups[(q["type"], q["lang"])].append(q)
+        groups[tuple(q[field] for field in strata)].append(q)
     for group in groups.values():
         group.sort(key=lambda q: id_rank(q["id"]))
         n_test = math.ceil(TEST_SHARE * len(group))
@@ -114,13 +115,14 @@ def render(header: list[str], comments: list[list[str]], questions: list[Questio
     return "\n".join(out) + "\n"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--force", action="store_true", help="recompute the split of every question")
-    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
-    args = parser.parse_args()
-
-    text = args.file.read_text(encoding="utf-8")
+def split_file(
+    path: Path,
+    force: bool,
+    assign_fn: Callable[[list[Question], bool], int] = assign,
+    render_fn: Callable[[list[str], list[list[str]], list[Question]], str] = render,
+) -> int:
+    """Assign the missing splits of the question file at ``path`` and rewrite it in its layout."""
+    text = path.read_text(encoding="utf-8")
     questions = yaml.safe_load(text)
     header, comments = read_layout(text)
     if len(comments) != len(questions):
@@ -129,17 +131,25 @@ def main() -> int:
     if len(set(ids)) != len(ids):
         raise SystemExit("duplicate ids")
 
-    n = assign(questions, args.force)
+    n = assign_fn(questions, force)
     if n == 0:
         print("every question already has a split; nothing to do (use --force to recompute)")
         return 0
-    new_text = render(header, comments, questions)
+    new_text = render_fn(header, comments, questions)
     if yaml.safe_load(new_text) != questions:  # the rewrite must not change any value
         raise SystemExit("internal error: rewritten file does not round-trip")
-    args.file.write_text(new_text, encoding="utf-8")
+    path.write_text(new_text, encoding="utf-8")
     n_test = sum(q["split"] == "test" for q in questions)
     print(f"split set on {n} question(s); {n_test}/{len(questions)} in test")
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--force", action="store_true", help="recompute the split of every question")
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    args = parser.parse_args()
+    return split_file(args.file, args.force)
 
 
 if __name__ == "__main__":

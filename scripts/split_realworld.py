@@ -17,19 +17,17 @@ Usage: python scripts/split_realworld.py [--force] [--file evals/realworld/quest
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
 import sys
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported by the tests
+from split_questions import assign as assign_split  # one split rule for both question sets
+from split_questions import split_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "evals" / "realworld" / "questions.yaml"
-TEST_SHARE = 0.45
 Question = dict[str, Any]
 KEY_ORDER = [
     "id",
@@ -48,40 +46,9 @@ KEY_ORDER = [
 ]
 
 
-def id_rank(qid: str) -> str:
-    return hashlib.sha256(qid.encode("utf-8")).hexdigest()
-
-
 def assign(questions: list[Question], force: bool) -> int:
-    """Set `split` on the questions that need one; return how many were set."""
-    todo = [q for q in questions if force or "split" not in q]
-    groups: dict[tuple[str, str], list[Question]] = defaultdict(list)
-    for q in todo:
-        groups[(q["label"], q["lang"])].append(q)
-    for group in groups.values():
-        group.sort(key=lambda q: id_rank(q["id"]))
-        n_test = math.ceil(TEST_SHARE * len(group))
-        for i, q in enumerate(group):
-            q["split"] = "test" if i < n_test else "tune"
-    return len(todo)
-
-
-def read_layout(text: str) -> tuple[list[str], list[list[str]]]:
-    """The header lines (everything before the first question) and the comment lines before each question."""
-    lines = text.splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("- id:"))
-    header = lines[:first]
-    while header and not header[-1].strip():
-        header.pop()
-    comments: list[list[str]] = []
-    pending: list[str] = []
-    for line in lines[first:]:
-        if line.startswith("- id:"):
-            comments.append(pending)
-            pending = []
-        elif line.lstrip().startswith("#"):
-            pending.append(line)
-    return header, comments
+    """Set `split` on the questions that need one (stratified by label and language); return how many were set."""
+    return assign_split(questions, force, strata=("label", "lang"))
 
 
 def is_plain(value: str) -> bool:
@@ -127,27 +94,7 @@ def main() -> int:
     parser.add_argument("--force", action="store_true", help="recompute the split of every question")
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     args = parser.parse_args()
-
-    text = args.file.read_text(encoding="utf-8")
-    questions = yaml.safe_load(text)
-    header, comments = read_layout(text)
-    if len(comments) != len(questions):
-        raise SystemExit(f"found {len(comments)} '- id:' lines but {len(questions)} questions")
-    ids = [q["id"] for q in questions]
-    if len(set(ids)) != len(ids):
-        raise SystemExit("duplicate ids")
-
-    n = assign(questions, args.force)
-    if n == 0:
-        print("every question already has a split; nothing to do (use --force to recompute)")
-        return 0
-    new_text = render(header, comments, questions)
-    if yaml.safe_load(new_text) != questions:  # the rewrite must not change any value
-        raise SystemExit("internal error: rewritten file does not round-trip")
-    args.file.write_text(new_text, encoding="utf-8")
-    n_test = sum(q["split"] == "test" for q in questions)
-    print(f"split set on {n} question(s); {n_test}/{len(questions)} in test")
-    return 0
+    return split_file(args.file, args.force, assign, render)
 
 
 if __name__ == "__main__":
