@@ -215,7 +215,7 @@ SAMPLE_HELP = "Échantillon : N questions réparties par type et langue, N broui
 
 @app.command(name="eval")
 def run_eval(
-    which: Annotated[str, typer.Argument(help="retrieval | answers | drafts | redteam | all")] = "all",
+    which: Annotated[str, typer.Argument(help="retrieval | answers | answerability | drafts | redteam | all")] = "all",
     split: Annotated[
         str, typer.Option("--split", help="tune (par défaut, partie de réglage) | test (chiffres à annoncer) | all.")
     ] = "tune",

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SWEEPS = sorted((ROOT / "scripts").glob("sweep_*.py"))
+SWEEPS = sorted([*(ROOT / "scripts").glob("sweep_*.py"), *(ROOT / "scripts").glob("fit_*.py")])
 LOADERS = {"load_questions", "load_labels", "safe_load", "read_text", "open"}  # ways to reach the files directly
 
 

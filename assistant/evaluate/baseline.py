@@ -14,13 +14,12 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.evaluate.dataset import EvalQuestion
+from assistant.retrieve.intents import embed_queries
 
 
 def embed_questions(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
     """Unit query vectors of ``texts`` (batched when the embedder can)."""
-    batch = getattr(embeddings, "embed_queries", None)
-    rows = batch(texts) if callable(batch) else [embeddings.embed_query(t) for t in texts]
-    matrix = np.asarray(rows, dtype=np.float32)
+    matrix = np.asarray(embed_queries(embeddings, texts), dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
 

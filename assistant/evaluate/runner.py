@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-EvalSet = Literal["retrieval", "answers", "drafts", "redteam", "all"]
+EvalSet = Literal["retrieval", "answers", "answerability", "drafts", "redteam", "all"]
 EVAL_SETS: tuple[str, ...] = get_args(EvalSet)
 Split = Literal["tune", "test", "all"]
 SPLITS: tuple[str, ...] = get_args(Split)
@@ -55,6 +55,12 @@ def run_evals(
         base = nearest_neighbour_refusals(runtime.embedding.embeddings, train, questions)
         results["baseline_1nn"] = base
         texts.append(format_baseline(base, "dev tune" if question_set == "dev" else "dev"))
+    if which == "answerability":  # the fitted model's calibration (not in "all": it needs the pack's model)
+        from assistant.evaluate.answerability_eval import evaluate_answerability, format_calibration
+
+        res = evaluate_answerability(runtime, questions)
+        results["answerability"] = res
+        texts.append(format_calibration(res, f"Answerability model ({question_set}, {split})"))
     if which in ("drafts", "all"):
         from assistant.evaluate.drafts_eval import evaluate_drafts, format_drafts
 

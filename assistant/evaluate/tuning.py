@@ -14,9 +14,9 @@ from assistant.evaluate.dataset import EVALS_DIR, EvalQuestion, load_questions
 from assistant.evaluate.drafts_eval import load_labels
 
 
-def tune_questions(evals_dir: Path = EVALS_DIR) -> list[EvalQuestion]:
-    """The tune-split questions (the held-out test split is never returned)."""
-    return [q for q in load_questions(evals_dir) if q.split == "tune"]
+def tune_questions(evals_dir: Path = EVALS_DIR, question_set: str = "dev") -> list[EvalQuestion]:
+    """The tune-split questions of ``question_set`` (the held-out test split is never returned)."""
+    return [q for q in load_questions(evals_dir, question_set) if q.split == "tune"]
 
 
 def tune_labels(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
