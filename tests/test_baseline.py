@@ -53,3 +53,9 @@ def test_eval_rejects_an_unknown_question_set() -> None:
     run = CliRunner().invoke(app, ["eval", "answers", "--set", "inconnu", "--json"])
     assert run.exit_code == 2
     assert json.loads(run.stdout)["error"]["code"] == "unknown_set"
+
+
+def test_a_question_never_votes_for_itself() -> None:
+    labelled = [question("a", "le budget", False), question("b", "budget", True), question("c", "frais", True)]
+    result = nearest_neighbour_refusals(AxisEmbeddings(), labelled, labelled[:1])
+    assert result["false_refusal_rate"] == 1.0  # "a" is decided by "b", its nearest other question

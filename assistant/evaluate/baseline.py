@@ -36,6 +36,11 @@ def nearest_neighbour_refusals(
         embed_questions(embeddings, [q.question for q in evaluated])
         @ embed_questions(embeddings, [q.question for q in train]).T
     )
+    # A question never votes for itself (leave-one-out when the evaluated questions are among the labelled ones).
+    train_index = {q.id: j for j, q in enumerate(train)}
+    for i, q in enumerate(evaluated):
+        if q.id in train_index:
+            similarities[i, train_index[q.id]] = -np.inf
     nearest = similarities.argmax(axis=1)
     refused = [not train[int(j)].in_scope for j in nearest]
     inside = [r for q, r in zip(evaluated, refused, strict=True) if q.in_scope]
