@@ -85,10 +85,10 @@ class FeatureExtractor:
 
     def features(self, question: str) -> dict[str, float]:
         rt = self.runtime
-        vector = rt.embedding.embeddings.embed_query(question)
+        vector = rt.embedding.embeddings.embed_query(question)  # embedded once, for routing and retrieval
         decision = self.router.route(vector)
-        dense = rt.store.search(question, k=1)
-        hits = rt.retriever.search(question, k=self.hits_k)
+        dense = rt.store.search(question, k=1, vector=vector)
+        hits = rt.retriever.search(question, k=self.hits_k, vector=vector)
         key_terms = rt.retriever.key_terms
         known = rt.ref.codes()
         return {

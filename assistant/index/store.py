@@ -190,10 +190,14 @@ class VectorStore:
         metas = got.get("metadatas") or []
         return [Chunk.from_store(i, d or "", dict(m or {})) for i, d, m in zip(got["ids"], docs, metas, strict=True)]
 
-    def search(self, query: str, k: int, where: dict[str, object] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, k: int, where: dict[str, object] | None = None, vector: list[float] | None = None
+    ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), most similar first (the collection is queried directly: reading
-        needs neither the LangChain wrapper nor its imports; the query is embedded the same way)."""
-        vector = self.embedding.embeddings.embed_query(query)
+        needs neither the LangChain wrapper nor its imports; the query is embedded the same way, unless the
+        caller already holds its query ``vector``)."""
+        if vector is None:
+            vector = self.embedding.embeddings.embed_query(query)
         try:
             got = self.collection.query(
                 query_embeddings=[vector],  # type: ignore[arg-type]

@@ -134,10 +134,13 @@ class HybridRetriever:
                 ordered += self.own.get(code, [])[:1]
         return list(dict.fromkeys(ordered))
 
-    def search(self, query: str, k: int = 8, filters: RetrievalFilter | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 8, filters: RetrievalFilter | None = None, vector: list[float] | None = None
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query`` (``vector``: its query embedding, when the caller has it)."""
         filters = filters or RetrievalFilter()
         pool = self.settings.pool
-        dense = self.store.search(query, k=min(pool, max(len(self.by_id), 1)), where=filters.where())
+        dense = self.store.search(query, k=min(pool, max(len(self.by_id), 1)), where=filters.where(), vector=vector)
         # The pack's glossary puts English and informal words into the référentiel's French for BM25.
         translated = self.key_terms.translate(query)
         sparse = self.keyword.search(f"{query} {translated}" if translated else query, pool * 2)
