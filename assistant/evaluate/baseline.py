@@ -14,14 +14,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.evaluate.dataset import EvalQuestion
-from assistant.retrieve.intents import embed_queries
-
-
-def embed_questions(embeddings: Embeddings, texts: list[str]) -> np.ndarray:
-    """Unit query vectors of ``texts`` (batched when the embedder can)."""
-    matrix = np.asarray(embed_queries(embeddings, texts), dtype=np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1.0, norms)
+from assistant.retrieve.intents import embed_queries, unit_rows
 
 
 def nearest_neighbour_refusals(
@@ -32,10 +25,8 @@ def nearest_neighbour_refusals(
     evaluated = [q for q in evaluated if q.scored]
     if not train or not evaluated:
         return {"n": 0, "train_n": len(train)}
-    similarities = (
-        embed_questions(embeddings, [q.question for q in evaluated])
-        @ embed_questions(embeddings, [q.question for q in train]).T
-    )
+    asked = unit_rows(embed_queries(embeddings, [q.question for q in evaluated]))
+    similarities = asked @ unit_rows(embed_queries(embeddings, [q.question for q in train])).T
     # A question never votes for itself (leave-one-out when the evaluated questions are among the labelled ones).
     train_index = {q.id: j for j, q in enumerate(train)}
     for i, q in enumerate(evaluated):

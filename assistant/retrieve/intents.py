@@ -51,7 +51,8 @@ class IntentDecision:
         return sorted(self.posterior.items(), key=lambda item: -item[1])
 
 
-def _unit_rows(rows: Sequence[Sequence[float]]) -> np.ndarray:
+def unit_rows(rows: Sequence[Sequence[float]]) -> np.ndarray:
+    """``rows`` as a float32 matrix of unit vectors (zero rows stay zero)."""
     matrix = np.asarray(rows, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
@@ -87,7 +88,7 @@ class IntentRouter:
         known = dict(vectors or {})
         todo = [text for _, text in self.exemplars if text not in known]
         known.update(zip(todo, embed_queries(embeddings, todo), strict=True))
-        self.matrix = _unit_rows([known[text] for _, text in self.exemplars])
+        self.matrix = unit_rows([known[text] for _, text in self.exemplars])
         # Rows of each intent (the exemplars are laid out intent by intent).
         self._slices: list[slice] = []
         start = 0
@@ -102,7 +103,7 @@ class IntentRouter:
 
     def similarities(self, query_vector: Sequence[float]) -> np.ndarray:
         """Cosine of the question with every exemplar, in :attr:`exemplars` order."""
-        query = _unit_rows([query_vector])[0]
+        query = unit_rows([query_vector])[0]
         if query.shape[0] != self.matrix.shape[1]:
             raise ValueError(
                 f"query vector of size {query.shape[0]}, exemplars of size {self.matrix.shape[1]}: "
