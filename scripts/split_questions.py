@@ -82,13 +82,16 @@ def key_is_plain(value: str) -> bool:
     return value.replace("-", "").replace("_", "").isalnum() and value[:1].isalpha()
 
 
-def dump_question(q: Question) -> list[str]:
-    unknown = set(q) - set(KEY_ORDER)
+def dump_question(
+    q: Question, key_order: list[str] = KEY_ORDER, optional: tuple[str, ...] = ("failure_class",)
+) -> list[str]:
+    """One question's lines, keys in ``key_order``; an ``optional`` key with no value is left out."""
+    unknown = set(q) - set(key_order)
     if unknown:
         raise SystemExit(f"{q.get('id')}: unknown keys {sorted(unknown)}")
     out = []
-    for key in KEY_ORDER:
-        if key not in q or (key == "failure_class" and q[key] is None):
+    for key in key_order:
+        if key not in q or (key in optional and q[key] in (None, "")):
             continue
         value = q[key]
         if key == "question":
@@ -103,15 +106,21 @@ def dump_question(q: Question) -> list[str]:
     return out
 
 
-def render(header: list[str], comments: list[list[str]], questions: list[Question]) -> str:
+def render(
+    header: list[str],
+    comments: list[list[str]],
+    questions: list[Question],
+    dump: Callable[[Question], list[str]] = dump_question,
+    blank_after_header: bool = False,
+) -> str:
     out = list(header)
     for i, (q, before) in enumerate(zip(questions, comments, strict=True)):
         if before:
             out.append("")
             out.extend(before)
-        elif i > 0:
+        elif i > 0 or (header and blank_after_header):
             out.append("")
-        out.extend(dump_question(q))
+        out.extend(dump(q))
     return "\n".join(out) + "\n"
 
 

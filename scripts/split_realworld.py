@@ -17,14 +17,15 @@ Usage: python scripts/split_realworld.py [--force] [--file evals/realworld/quest
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported by the tests
 from split_questions import assign as assign_split  # one split rule for both question sets
-from split_questions import split_file
+from split_questions import dump_question, split_file
+from split_questions import render as render_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "evals" / "realworld" / "questions.yaml"
@@ -51,42 +52,10 @@ def assign(questions: list[Question], force: bool) -> int:
     return assign_split(questions, force, strata=("label", "lang"))
 
 
-def is_plain(value: str) -> bool:
-    # Short enum-like values (fr, formal, rw001, answer, test...) are written unquoted.
-    return value.replace("-", "").replace("_", "").isalnum() and value[:1].isalpha()
-
-
-def dump_question(q: Question) -> list[str]:
-    unknown = set(q) - set(KEY_ORDER)
-    if unknown:
-        raise SystemExit(f"{q.get('id')}: unknown keys {sorted(unknown)}")
-    out = []
-    for key in KEY_ORDER:
-        if key not in q or (key == "note" and not q[key]):
-            continue
-        value = q[key]
-        if key == "codes":
-            text = "[" + ", ".join(value) + "]"
-        elif key == "must_mention":
-            text = "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
-        elif isinstance(value, str) and is_plain(value) and key != "question":
-            text = value
-        else:
-            text = json.dumps(value, ensure_ascii=False)
-        out.append(f"{'- ' if key == 'id' else '  '}{key}: {text}")
-    return out
-
-
 def render(header: list[str], comments: list[list[str]], questions: list[Question]) -> str:
-    out = list(header)
-    for i, (q, before) in enumerate(zip(questions, comments, strict=True)):
-        if before:
-            out.append("")
-            out.extend(before)
-        elif i > 0 or header:
-            out.append("")
-        out.extend(dump_question(q))
-    return "\n".join(out) + "\n"
+    """The file in its layout: the dev set's writer with this set's keys (``note`` only when given)."""
+    dump = partial(dump_question, key_order=KEY_ORDER, optional=("note",))
+    return render_questions(header, comments, questions, dump, blank_after_header=True)
 
 
 def main() -> int:
