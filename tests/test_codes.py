@@ -27,6 +27,10 @@ def codes(corpus_dir) -> CodeParser:  # type: ignore[no-untyped-def]
         ("comment est évaluée l'E2 ?", ["E2"]),
         ("E5 option 2", ["E5-opt2"]),
         ("c'est quoi l'option 2 du bloc 5", ["B5-opt2"]),
+        # Every variant named counts, and a lone « opt2 » belongs to the base already named.
+        ("la différence entre l'option 1 et l'option 2 du bloc 5", ["B5-opt1", "B5-opt2"]),
+        ("diff entre E5 opt1 et opt2", ["E5-opt1", "E5-opt2"]),
+        ("l'option 2 ou l'option 3 ?", ["B5-opt2", "B5-opt3"]),
         ("le bloc 3", ["B3"]),
         ("article L6113-1", ["L6113-1"]),
         ("GA4 et Semrush", []),

@@ -65,11 +65,11 @@ class CodeParser:
         start = f"{prefix}{a}{self.grammar.sub_separator}"
         return any(code.startswith(start) for code in self.ids)
 
-    def _variant_number(self, text: str) -> str | None:
+    def _variant_numbers(self, text: str) -> list[str]:
+        """Every variant number the text names, in order (« l'option 1 et l'option 2 » -> 1, 2)."""
         if self._variant_re is None:
-            return None
-        m = self._variant_re.search(text)
-        return m.group("n") if m else None
+            return []
+        return list(dict.fromkeys(m.group("n") for m in self._variant_re.finditer(text)))
 
     def _variants(self, base: str, text: str) -> list[str]:
         """Declared variants of ``base`` (an undeclared id such as E5): the one the text names, else all."""
@@ -77,12 +77,8 @@ class CodeParser:
         if variant is None:
             return []
         found = [code for code in self.ids if code.startswith(base + variant.marker)]
-        n = self._variant_number(text)
-        if n is not None:
-            named = base + variant.suffix.format(n=n)
-            if named in found:
-                return [named]
-        return found
+        named = [code for n in self._variant_numbers(text) if (code := base + variant.suffix.format(n=n)) in found]
+        return named or found
 
     def _expand(self, prefix: str, a: int, b: int | None, c: int | None, d: int | None, sep: str) -> list[str]:
         """Expand one prefix match into declared single codes."""
@@ -172,17 +168,24 @@ class CodeParser:
         return found
 
     def _add_lone_variant(self, text: str, found: list[str], add: Callable[[str], None]) -> None:
-        """« l'option 2 » with no base named: the item of ``alone_kind`` that has that variant."""
+        """Variant numbers named without their base. After a variant of a base (« E5 opt1 et opt2 »): the
+        same base's other named variants. With none: the item of ``alone_kind`` that has each variant."""
         variant = self.grammar.variant
-        if variant is None or variant.alone_kind is None or any(variant.marker in code for code in found):
+        numbers = self._variant_numbers(text)
+        if variant is None or not numbers:
             return
-        n = self._variant_number(text)
-        if n is None:
+        bases = list(dict.fromkeys(code.split(variant.marker)[0] for code in found if variant.marker in code))
+        for base in bases:
+            for n in numbers:
+                if (code := base + variant.suffix.format(n=n)) in self.kinds:
+                    add(code)
+        if bases or variant.alone_kind is None:
             return
-        suffix = variant.suffix.format(n=n)
-        for code, kind in self.kinds.items():
-            if kind == variant.alone_kind and code.endswith(suffix):
-                add(code)
+        for n in numbers:
+            suffix = variant.suffix.format(n=n)
+            for code, kind in self.kinds.items():
+                if kind == variant.alone_kind and code.endswith(suffix):
+                    add(code)
 
     def _canonical_prefix(self, typed: str) -> str:
         upper = typed.upper()
