@@ -43,6 +43,7 @@ bench: install ## benchmarks (figures printed and written to evals/results/)
 	$(PY) -m evals.bench_app
 	$(PY) -m evals.bench_cold
 	$(PY) -m evals.bench_cold_check
+	$(PY) -m evals.bench_first_run
 
 eval: install ## the project's own dev sets
 	$(PY) -m assistant eval

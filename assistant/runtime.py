@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.index.embeddings import EmbeddingChoice, shared_embedding
+from assistant.index.sentence_store import SentenceIndex
 from assistant.index.store import VectorStore, read_index_version
 from assistant.pack import Pack, Referentiel, load_pack
 from assistant.retrieve.hybrid import HybridRetriever
@@ -28,6 +29,7 @@ class Runtime:
     retriever: HybridRetriever
     pack: Pack
     index_version: str
+    sentences: SentenceIndex = field(default_factory=SentenceIndex.empty)  # the indexed evidence sentences
 
     @property
     def ref(self) -> Referentiel:
@@ -42,7 +44,8 @@ def index_version(settings: Settings) -> str:
 def build_runtime(
     settings: Settings | None = None, *, ensure_index: bool = True, progress: ProgressFn | None = None
 ) -> Runtime:
-    """Open the index (building it first if it is empty and ``ensure_index``; ``progress`` per batch)."""
+    """Open the index (building it first if it is empty and ``ensure_index``; ``progress`` per batch) and read its
+    evidence sentences into memory."""
     settings = settings or get_settings()
     embedding = embedding_for(settings)
     store = VectorStore(settings, embedding)
@@ -52,4 +55,5 @@ def build_runtime(
         ingest(settings, embedding, store=store, progress=progress)
     pack = load_pack(settings.corpus_dir)
     retriever = HybridRetriever(store, pack, settings=settings.retrieval, answer_settings=settings.answer)
-    return Runtime(settings, embedding, store, retriever, pack, store.index_version())
+    sentences = SentenceIndex.load(store)
+    return Runtime(settings, embedding, store, retriever, pack, store.index_version(), sentences)

@@ -25,6 +25,7 @@ from assistant.index.embeddings import EmbeddingChoice
 from assistant.index.store import VectorStore
 from assistant.pack import CodeParser, Pack, pack_from
 from assistant.settings import Settings
+from assistant.text.sentences import EVIDENCE_REVISION
 
 MANIFEST_VERSION = 1
 REFERENTIEL_KEY = "referentiel"
@@ -76,6 +77,8 @@ class IngestSummary:
     failed: dict[str, str] = field(default_factory=dict)
     chunks_added: int = 0
     chunks_total: int = 0
+    sentences_added: int = 0
+    sentences_total: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
     model_id: str = ""
@@ -94,13 +97,17 @@ def manifest_path(settings: Settings) -> Path:
 
 
 def chunking_fingerprint(settings: Settings, pack: Pack) -> str:
-    """What every file's chunks depend on besides the file: loaders, chunking settings, the pack's code grammar.
+    """What every file's chunks depend on besides the file: loaders, chunking settings, the pack's code grammar,
+    the evidence-sentence splitter (its sentences are indexed with the chunks).
 
     It is part of every file's hash, so changing either re-indexes everything on the next run
     instead of mixing old and new chunks.
     """
     payload = (
-        LOADER_VERSION + settings.chunking.model_dump_json(exclude={"embed_batch"}) + pack.vocab.codes.model_dump_json()
+        LOADER_VERSION
+        + settings.chunking.model_dump_json(exclude={"embed_batch"})
+        + pack.vocab.codes.model_dump_json()
+        + f"sentences:{EVIDENCE_REVISION}"
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -140,8 +147,9 @@ def corpus_files(corpus_dir: Path) -> dict[str, tuple[Path, DocKind]]:
     return out
 
 
-def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings, codes: CodeParser,
-                 scrubbed: dict[str, list[str]] | None = None) -> list[Chunk]:  # fmt: skip
+def file_chunks(path: Path, source: str, kind: DocKind, settings: Settings, codes: CodeParser,
+                scrubbed: dict[str, list[str]] | None = None) -> list[Chunk]:  # fmt: skip
+    """The chunks ingestion indexes for one course file (loaded in an isolated process)."""
     from assistant.documents import LoadLimits
 
     doc = load_document_isolated(path, limits=LoadLimits(max_bytes=settings.max_upload_mb * 1024 * 1024))
@@ -157,6 +165,15 @@ def _file_chunks(path: Path, source: str, kind: DocKind, settings: Settings, cod
     hidden = [w.detail for w in doc.warnings if w.code == "hidden_text" and w.detail]
     if (spans or hidden) and scrubbed is not None:
         scrubbed[source] = spans + [f"(texte invisible) {h[:200]}" for h in hidden]
+    return chunks
+
+
+def pack_chunks(settings: Settings, pack: Pack) -> list[Chunk]:
+    """Every chunk ingestion indexes for the pack's own files (référentiel, then course files); raises on a
+    file that cannot be loaded."""
+    chunks = referentiel_chunks(pack.ref)
+    for source, (path, kind) in corpus_files(pack.root).items():
+        chunks.extend(file_chunks(path, source, kind, settings, pack.codes))
     return chunks
 
 
@@ -182,7 +199,13 @@ def ingest(
     progress: ProgressFn | None = None,
     store: VectorStore | None = None,
 ) -> IngestSummary:
-    """Bring the index in line with the corpus. Idempotent; ``progress(label, done, total)`` per chunk batch."""
+    """Bring the index in line with the corpus. Idempotent; ``progress(label, done, total)`` per chunk batch.
+
+    Each chunk's evidence sentences are indexed with it (``sentence_store``); an index that has chunks but
+    no sentences (built before they were indexed) gets the sentences of all its chunks.
+    """
+    from assistant.index.sentence_store import SentenceStore, drop_sentences
+
     started = time.perf_counter()
     corpus = settings.corpus_dir
     mpath = manifest_path(settings)
@@ -196,13 +219,18 @@ def ingest(
                 f"« {embedding.model_id} ». Reconstruisez l'index : jury-blanc ingest --rebuild"
             )
         if store is not None:
+            drop_sentences(store)
             store.reset()
         else:
             _reset_local(settings, embedding)
         manifest = Manifest()
     store = store or VectorStore(settings, embedding)
-    if store.count() == 0 and manifest.files:
-        manifest = Manifest()  # the store was emptied behind our back: re-index everything
+    sentences = SentenceStore(store)
+    if store.count() == 0:
+        if manifest.files:
+            manifest = Manifest()  # the store was emptied behind our back: re-index everything
+        if sentences.count():
+            sentences.reset()  # sentences of chunks that are gone
     manifest.model_id = embedding.model_id
     summary = IngestSummary(model_id=embedding.model_id, store=store.location, notice=store.recovery_message)
 
@@ -224,6 +252,7 @@ def ingest(
     # 2. Removed files.
     for source in [s for s in manifest.files if s not in wanted]:
         store.delete(manifest.files[source].chunk_ids)
+        sentences.delete_chunks(manifest.files[source].chunk_ids)
         del manifest.files[source]
         summary.removed.append(source)
         manifest.save(mpath)
@@ -240,7 +269,7 @@ def ingest(
             if item.path is None:
                 chunks = referentiel_chunks(pack.ref)
             else:
-                chunks = _file_chunks(item.path, source, item.kind, settings, pack.codes, summary.scrubbed)
+                chunks = file_chunks(item.path, source, item.kind, settings, pack.codes, summary.scrubbed)
         except Exception as exc:
             summary.failed[source] = getattr(exc, "message", None) or str(exc)
             continue
@@ -251,11 +280,13 @@ def ingest(
         old = manifest.files.get(source)
         if old:
             store.delete(old.chunk_ids)
+            sentences.delete_chunks(old.chunk_ids)
         t0 = time.perf_counter()
         batch_size = settings.chunking.embed_batch
         for start in range(0, len(chunks), batch_size):
             batch = chunks[start : start + batch_size]
             store.add(batch)
+            summary.sentences_added += sentences.add(batch)
             done += len(batch)
             if progress:
                 progress(source, done, total)
@@ -268,22 +299,28 @@ def ingest(
         summary.indexed.append(source)
         summary.chunks_added += len(chunks)
     manifest.save(mpath)
+    t0 = time.perf_counter()
+    summary.sentences_added += sentences.backfill()
+    summary.embed_seconds += time.perf_counter() - t0
     version = content_version(fingerprint, manifest.files)
     if store.index_version() != version:
         store.set_index_version(version)
     summary.version = version
     summary.chunks_total = store.count()
+    summary.sentences_total = sentences.count()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _reset_local(settings: Settings, embedding: EmbeddingChoice) -> None:
-    """Drop the collection (works for both a local store and a server)."""
+    """Drop the collection and its sentences (works for both a local store and a server)."""
+    from assistant.index.sentence_store import sentence_collection
     from assistant.index.store import make_client
 
     client = make_client(settings)
-    with contextlib.suppress(Exception):  # an absent collection is fine
-        client.delete_collection(settings.collection)
+    for name in (settings.collection, sentence_collection(settings.collection)):
+        with contextlib.suppress(Exception):  # an absent collection is fine
+            client.delete_collection(name)
 
 
 def index_status(settings: Settings) -> dict[str, object]:

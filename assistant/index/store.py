@@ -25,6 +25,7 @@ from assistant.index.chunks import Chunk
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
 
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.settings import Settings
@@ -75,7 +76,7 @@ def read_index_version(settings: Settings) -> str:
     try:
         collection = client.get_collection(settings.collection)
     except httpx.TransportError as exc:
-        raise IndexUnavailable(_unavailable_message(settings)) from exc
+        raise IndexUnavailable(unavailable_message(settings)) from exc
     except (ChromaError, ValueError):
         return ""  # no collection yet (or an unreadable local one: VectorStore sets it aside)
     return str((collection.metadata or {}).get(VERSION_KEY, ""))
@@ -108,7 +109,7 @@ class VectorStore:
             self.client = client or make_client(settings)
             collection = self._open()
         except httpx.TransportError as exc:
-            raise IndexUnavailable(_unavailable_message(settings)) from exc
+            raise IndexUnavailable(unavailable_message(settings)) from exc
         except ChromaError as exc:
             if settings.chroma_host or client is not None:
                 raise IndexUnavailable(f"Index illisible : {exc}. Prévenez l'administrateur.") from exc
@@ -124,7 +125,17 @@ class VectorStore:
                 f"« {embedding.model_id} ». Reconstruisez l'index : jury-blanc ingest --rebuild"
             )
         self._lc: Chroma | None = None
+        self._passages: Embeddings | None = None
         self.collection = collection
+
+    @property
+    def passage_embeddings(self) -> Embeddings:
+        """What embeds passages for writing: the embedder, taking the pack's shipped vectors first."""
+        if self._passages is None:
+            from assistant.index.shipped import shipped_first
+
+            self._passages = shipped_first(self.settings, self.embedding)
+        return self._passages
 
     @property
     def lc(self) -> Chroma:
@@ -134,7 +145,7 @@ class VectorStore:
 
             self._lc = Chroma(
                 collection_name=self.name,
-                embedding_function=self.embedding.embeddings,
+                embedding_function=self.passage_embeddings,
                 client=self.client,
                 collection_metadata={"hnsw:space": "cosine", MODEL_KEY: self.embedding.model_id},
             )
@@ -163,10 +174,10 @@ class VectorStore:
         try:
             return int(self.collection.count())
         except httpx.TransportError as exc:
-            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+            raise IndexUnavailable(unavailable_message(self.settings)) from exc
 
     def add(self, chunks: list[Chunk]) -> None:
-        """Embed (through the LangChain wrapper) and upsert one batch of chunks."""
+        """Embed (through the LangChain wrapper, shipped vectors first) and upsert one batch of chunks."""
         try:
             self.lc.add_texts(
                 texts=[c.text for c in chunks],
@@ -174,7 +185,7 @@ class VectorStore:
                 ids=[c.id for c in chunks],
             )
         except httpx.TransportError as exc:
-            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+            raise IndexUnavailable(unavailable_message(self.settings)) from exc
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
@@ -185,7 +196,7 @@ class VectorStore:
         try:
             got = self.collection.get(include=["documents", "metadatas"])
         except httpx.TransportError as exc:
-            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+            raise IndexUnavailable(unavailable_message(self.settings)) from exc
         docs = got.get("documents") or []
         metas = got.get("metadatas") or []
         return [Chunk.from_store(i, d or "", dict(m or {})) for i, d, m in zip(got["ids"], docs, metas, strict=True)]
@@ -206,7 +217,7 @@ class VectorStore:
                 include=["distances"],
             )
         except httpx.TransportError as exc:
-            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+            raise IndexUnavailable(unavailable_message(self.settings)) from exc
         ids = (got.get("ids") or [[]])[0]
         distances = (got.get("distances") or [[]])[0]
         return [(str(i), 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
@@ -216,7 +227,7 @@ class VectorStore:
         try:
             collection = self.client.get_collection(self.name)
         except httpx.TransportError as exc:
-            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+            raise IndexUnavailable(unavailable_message(self.settings)) from exc
         return str((collection.metadata or {}).get(VERSION_KEY, ""))
 
     def set_index_version(self, version: str) -> None:
@@ -226,7 +237,7 @@ class VectorStore:
         try:
             self.collection.modify(metadata=meta)
         except httpx.TransportError as exc:
-            raise IndexUnavailable(_unavailable_message(self.settings)) from exc
+            raise IndexUnavailable(unavailable_message(self.settings)) from exc
 
     def reset(self) -> None:
         with contextlib.suppress(Exception):  # an absent collection is fine
@@ -234,7 +245,7 @@ class VectorStore:
         self.__init__(self.settings, self.embedding, self.client)  # type: ignore[misc]
 
 
-def _unavailable_message(settings: Settings) -> str:
+def unavailable_message(settings: Settings) -> str:
     where = (
         f"le serveur Chroma {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "l'index local"
     )

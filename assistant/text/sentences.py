@@ -17,3 +17,28 @@ def split_sentences(text: str, min_chars: int = 12) -> list[str]:
 def split_at_boundaries(text: str) -> list[str]:
     """Raw pieces between sentence punctuation followed by a space, and between lines (unstripped)."""
     return _BOUNDARY.split(text)
+
+
+# Revision of :func:`evidence_sentences`; bumped when its output changes (the index stores its sentences).
+EVIDENCE_REVISION = "1"
+_MD_NOISE = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ x]\]\s*)?|\d+\.\s+|#+\s+|>\s*)")
+_MIN_EVIDENCE_CHARS = 25
+_MAX_EVIDENCE_CHARS = 420
+
+
+def evidence_sentences(text: str) -> list[str]:
+    """Sentences of a passage that can be quoted as evidence, in order.
+
+    Markdown list, heading and quote markers and bold are removed; table rows (two pipes or more) and
+    fragments under 25 characters are skipped; a sentence longer than 420 characters is cut at a word
+    boundary and ends with an ellipsis.
+    """
+    out = []
+    for raw in split_at_boundaries(text):
+        sentence = _MD_NOISE.sub("", raw).replace("**", "").strip()
+        if sentence.count("|") >= 2 or len(sentence) < _MIN_EVIDENCE_CHARS:
+            continue  # table rows and fragments make poor evidence
+        if len(sentence) > _MAX_EVIDENCE_CHARS:
+            sentence = sentence[: _MAX_EVIDENCE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        out.append(sentence)
+    return out
