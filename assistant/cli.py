@@ -148,7 +148,10 @@ def ask(
             final = event.answer
     assert final is not None
     if as_json:
-        payload = final.model_dump(include={"question", "answer", "refused", "sources", "mode", "timings_ms"})
+        payload = final.model_dump(
+            include={"question", "answer", "refused", "sources", "mode", "timings_ms", "lang", "kind", "intent",
+                     "answerable"}
+        )  # fmt: skip
         payload["warnings"] = final.warnings
         emit_json(payload)
         return

@@ -50,15 +50,22 @@ class AnswerSettings(_Stage):
     per_chunk: int = Field(2, gt=0, description="Sentences quoted from one passage at most.")
     min_idf: float = Field(0.5, ge=0, description="Question stems rarer than this (IDF) count for sentence overlap.")
     lead_ratio: float = Field(0.6, gt=0, le=1, description="Lead items kept when scoring this share of the best.")
-    min_coverage: float = Field(
-        0.5,
-        ge=0,
-        le=1,
-        description="Share of a question's key terms (IDF-weighted) the cited passages must hold"
-        " (set on tune: scripts/sweep_answers.py).",
-    )
     generic_share: float = Field(
         0.12, gt=0, le=1, description="Stems found in more than this share of passages are generic, not key terms."
+    )
+    min_answerable: float = Field(
+        0.6,
+        gt=0,
+        lt=1,
+        description="Below this calibrated probability that our documents answer it, a question is refused"
+        " (set on tune: scripts/sweep_answers.py).",
+    )
+    sentence_ratio: float = Field(
+        0.7,
+        gt=0,
+        le=1,
+        description="Evidence sentences quoted: those whose fused score (meaning, shared words, passage rank) is"
+        " at least this share of the best one's.",
     )
 
 
@@ -115,6 +122,13 @@ class RoutingSettings(_Stage):
         " them; not tuned).",
     )
     neighbours: int = Field(5, ge=0, description="Nearest exemplars reported with a routing decision.")
+    follow_up: float = Field(
+        0.2,
+        gt=0,
+        lt=1,
+        description="After a previous question, a question whose follow-up intents get at least this probability"
+        " continues it (« et le CR8 ? »); not tuned: there is no labelled conversation set yet.",
+    )
 
 
 class Settings(BaseSettings):
@@ -136,7 +150,14 @@ class Settings(BaseSettings):
     )
     chroma_host: str | None = Field(None, description="Chroma server host; unset = local persistent store.")
     chroma_port: int = Field(8000, description="Chroma server port.")
-    collection: str = Field("jury_blanc", description="Chroma collection name.")
+    collection: str = Field(
+        "jury_blanc", description="Chroma collection name (evidence sentences go to '<collection>_sentences')."
+    )
+    shipped_vectors: bool = Field(
+        True,
+        description="Take the vectors the pack ships for its default embedder (<corpus_dir>/models/vectors-*.npz,"
+        " checked at load) instead of embedding those texts again; false = embed everything.",
+    )
     llm: str | None = Field(
         None, description="Chat model as 'provider:model' (ollama:…, openai:…, mistralai:…); unset = offline."
     )

@@ -36,8 +36,9 @@ def assert_citations_valid(answer: Answer) -> None:
 
 
 @pytest.fixture(scope="module")
-def service(hashing_runtime) -> AnswerService:  # type: ignore[no-untyped-def]
-    return AnswerService(hashing_runtime)
+def service(e5_runtime) -> AnswerService:  # type: ignore[no-untyped-def]
+    """The default embedder: intents and answerability are decided from meaning, which the hashing embedder lacks."""
+    return AnswerService(e5_runtime)
 
 
 def test_named_criterion_gets_its_verbatim_text_context_and_attendus(service: AnswerService) -> None:
@@ -92,7 +93,7 @@ def test_out_of_scope_questions_are_refused_with_the_contact(service: AnswerServ
     assert a.refused and a.kind == "refusal"
     assert a.answer.startswith((REFUSAL["fr"], REFUSAL["en"]))
     assert a.sources == [] and not cited(a)
-    assert service.school.contact.message in a.answer
+    assert service.context.school.contact.message in a.answer
 
 
 def test_a_filled_school_file_answers_instead_of_refusing(tmp_path: Path) -> None:
@@ -100,14 +101,16 @@ def test_a_filled_school_file_answers_instead_of_refusing(tmp_path: Path) -> Non
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS / "referentiel", corpus / "referentiel")
-    shutil.copy(CORPUS / "vocabulary.yaml", corpus / "vocabulary.yaml")
+    for name in ("vocabulary.yaml", "routes.yaml"):
+        shutil.copy(CORPUS / name, corpus / name)
+    shutil.copytree(CORPUS / "models", corpus / "models")
     text = (CORPUS / "ecole.yaml").read_text(encoding="utf-8")
     text = text.replace(
         'label: "Frais de scolarité", value: ""', 'label: "Frais de scolarité", value: "7 900 € par an"'
     )
     text = text.replace('email: ""', 'email: "admissions@ecole.example"')
     (corpus / "ecole.yaml").write_text(text, encoding="utf-8")
-    service = AnswerService(build_runtime(make_settings(tmp_path, corpus_dir=corpus)))
+    service = AnswerService(build_runtime(make_settings(tmp_path, corpus_dir=corpus, embeddings="e5-small")))
     fee = service.answer("Combien coûte la formation ?")
     assert fee.kind == "school" and "7 900 € par an" in fee.answer and fee.sources[0].source == "ecole.yaml"
     date = service.answer("C'est quand la rentrée ?")
@@ -236,7 +239,7 @@ def test_real_openai_client_against_a_dead_server_falls_back(hashing_runtime) ->
 
 def test_overview_questions_list_every_item_from_the_structured_data(service: AnswerService) -> None:
     blocs = service.answer("Quels sont les blocs de compétences du titre ?", "admissions")
-    assert blocs.kind == "crosscut"
+    assert blocs.kind == "structure"
     for code in ("B1", "B2", "B3", "B4", "B5-opt1", "B5-opt2", "B5-opt3"):
         assert f"**{code}**" in blocs.answer
     evaluations = service.answer("Which evaluations are there?")

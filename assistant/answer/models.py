@@ -36,7 +36,15 @@ class Answer(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     audience: Audience = "candidate"
     lang: Lang = "fr"
-    kind: str = Field("", description="How it was answered: item, crosscut, extractive, school, refusal.")
+    kind: str = Field(
+        "",
+        description="How it was answered: item, structure, modality, compare, crosscut, extractive, accommodation, "
+        "school, refusal, llm.",
+    )
+    intent: str = Field("", description="The composer the plan chose (an intent of the pack's routes.yaml).")
+    answerable: float | None = Field(
+        None, description="Calibrated probability that our documents answer the question (None: not planned)."
+    )
 
 
 @dataclass

@@ -61,6 +61,19 @@ P: dict[str, dict[str, str]] = {
         "fr": "Voici les éléments du référentiel qui correspondent ({n}) :",
         "en": "Here are the items of the référentiel that match ({n}):",
     },
+    "structure_head": {
+        "fr": "Le titre « {title} » compte {n} blocs de compétences :",
+        "en": "The title « {title} » has {n} competency blocs:",
+    },
+    "evaluated_by": {"fr": "évaluation", "en": "evaluation"},
+    "structure_options": {
+        "fr": "Le bloc {number} se choisit parmi {n} options.",
+        "en": "Bloc {number} comes in {n} options, one to choose.",
+    },
+    "compare_head": {
+        "fr": "Voici, côte à côte, ce que dit le référentiel ({items}) :",
+        "en": "Side by side, what the référentiel says ({items}):",
+    },
     "extractive_head": {
         "fr": "Voici ce que disent nos documents :",
         "en": "Here is what our documents say (quoted in French):",

@@ -30,7 +30,7 @@ class StructuredAnswerer:
     def _chunk(self, kind: str, code: str) -> Chunk | None:
         return self.r.by_id.get(f"ref:{kind}:{code}")
 
-    def _cite(self, book: SourceBook, kind: str, code: str) -> str:
+    def cite(self, book: SourceBook, kind: str, code: str) -> str:
         chunk = self._chunk(kind, code)
         return f" {book.cite(chunk)}" if chunk else ""
 
@@ -61,20 +61,20 @@ class StructuredAnswerer:
         lines = [t("criterion_head", lang, code=code, ev=ev.key, bloc=self._bloc_label(ev.bloc))]
         if crit.derived:
             lines.append(t("derived", lang))
-        lines += [t("verbatim", lang), f"> « {join(crit.text)} »{self._cite(book, 'criterion', code)}"]
+        lines += [t("verbatim", lang), f"> « {join(crit.text)} »{self.cite(book, 'criterion', code)}"]
         lines += [f"> « {extra} »" for extra in crit.related_text]
         for comp in crit.competencies:
             text = join(self.ref.competency(comp).text)
-            lines.append(f"{t('assesses', lang, code=comp)} « {text} »{self._cite(book, 'competency', comp)}")
+            lines.append(f"{t('assesses', lang, code=comp)} « {text} »{self.cite(book, 'competency', comp)}")
         if brief:
             return lines
         part = next(p for p in ev.parts if code in p.criteria)
         formats = " + ".join(KIND_WORD[lang][f] for f in part.formats)
         within = t("within", lang, ev=ev.key, title=join(ev.title).rstrip(" :"))
         part_text = t("part", lang, kind=KIND_WORD[lang][part.kind], formats=formats)
-        lines.append(f"{within}. {part_text}{self._cite(book, 'evaluation', ev.key)}")
+        lines.append(f"{within}. {part_text}{self.cite(book, 'evaluation', ev.key)}")
         if crit.attendus:
-            cite = self._cite(book, "attendus", code)
+            cite = self.cite(book, "attendus", code)
             lines.append(f"{attendus_intro(audience, lang)}{cite}")
             for att in crit.attendus:
                 if audience == "tutor":
@@ -90,14 +90,14 @@ class StructuredAnswerer:
         bloc = self.ref.bloc_of(code)
         lines = [
             t("competency_head", lang, code=code, bloc=bloc.label, act=act.code, act_title=join(act.title)),
-            f"> « {join(comp.text)} »{self._cite(book, 'competency', code)}",
+            f"> « {join(comp.text)} »{self.cite(book, 'competency', code)}",
         ]
         crits = self.ref.criteria_for_competency(code)
         if crits:
             lines.append(t("assessed_by", lang))
             for crit in crits:
                 lines.append(f"- **{crit.code}** ({crit.evaluation}) : « {join(crit.text)} »"
-                             f"{self._cite(book, 'criterion', crit.code)}")  # fmt: skip
+                             f"{self.cite(book, 'criterion', crit.code)}")  # fmt: skip
         return lines
 
     def activity(self, code: str, book: SourceBook, lang: Lang) -> list[str]:
@@ -105,20 +105,23 @@ class StructuredAnswerer:
         bloc = self.ref.bloc_of(code)
         lines = [
             t("activity_head", lang, code=code, bloc=bloc.label, title=join(act.title)),
-            f"> « {join(act.text)} »{self._cite(book, 'activity', code)}",
+            f"> « {join(act.text)} »{self.cite(book, 'activity', code)}",
             t("activity_comps", lang),
         ]
         for comp in bloc.competencies:
             if comp.activity == code:
-                lines.append(f"- **{comp.code}** : {join(comp.text)}{self._cite(book, 'competency', comp.code)}")
+                lines.append(f"- **{comp.code}** : {join(comp.text)}{self.cite(book, 'competency', comp.code)}")
         return lines
 
-    def evaluation(self, key: str, book: SourceBook, audience: Audience, lang: Lang) -> list[str]:
+    def evaluation(
+        self, key: str, book: SourceBook, audience: Audience, lang: Lang, *, criteria: bool = True
+    ) -> list[str]:
+        """An evaluation: its modality as written and its parts; with ``criteria``, each criterion's text."""
         ev = self.ref.evaluation(key)
         lines = [
             t("evaluation_head", lang, ev=key, bloc=self._bloc_label(ev.bloc), title=join(ev.title).rstrip(" :")),
             t("modality", lang),
-            f"> {join(ev.modality)}{self._cite(book, 'evaluation', key)}",
+            f"> {join(ev.modality)}{self.cite(book, 'evaluation', key)}",
             t("parts", lang),
         ]
         for part in ev.parts:
@@ -126,36 +129,38 @@ class StructuredAnswerer:
             deliverables = " ; ".join(part.deliverables)
             lines.append(f"- {t('part', lang, kind=KIND_WORD[lang][part.kind], formats=formats)} {deliverables} "
                          f"({', '.join(part.criteria)})")  # fmt: skip
+        if not criteria:
+            return lines
         lines.append(t("criteria_list", lang))
         for crit in self.ref.criteria_of(key):
             text = join(crit.text)
             if audience == "admissions" and len(text) > 160:
                 text = text[:157].rsplit(" ", 1)[0] + "…"
-            lines.append(f"- **{crit.code}** : « {text} »{self._cite(book, 'criterion', crit.code)}")
+            lines.append(f"- **{crit.code}** : « {text} »{self.cite(book, 'criterion', crit.code)}")
         return lines
 
     def bloc(self, bloc_id: str, book: SourceBook, lang: Lang) -> list[str]:
         bloc = self.ref.bloc(bloc_id)
         lines = [
             t("bloc_head", lang, label=bloc.label, title=bloc.title.capitalize()),
-            f"> {join(bloc.intro)}{self._cite(book, 'bloc', bloc_id)}",
+            f"> {join(bloc.intro)}{self.cite(book, 'bloc', bloc_id)}",
             t("bloc_acts", lang),
         ]
-        lines += [f"- {a.code} : {join(a.title)}{self._cite(book, 'activity', a.code)}" for a in bloc.activities]
+        lines += [f"- {a.code} : {join(a.title)}{self.cite(book, 'activity', a.code)}" for a in bloc.activities]
         for key in bloc.evaluations:
             ev = self.ref.evaluation(key)
             lines.append(f"{t('bloc_evals', lang)} **{key}** — {join(ev.title).rstrip(' :')} "
-                         f"({', '.join(ev.criteria_codes)}){self._cite(book, 'evaluation', key)}")  # fmt: skip
+                         f"({', '.join(ev.criteria_codes)}){self.cite(book, 'evaluation', key)}")  # fmt: skip
         return lines
 
     def section(self, section_id: str, book: SourceBook, lang: Lang) -> list[str]:
         section = self.ref.section(section_id)
         lines = [f"**{section.title}**"]
         if section.accommodations:
-            lines.append(f"> {join(section.intro)}{self._cite(book, 'section', section_id)}")
+            lines.append(f"> {join(section.intro)}{self.cite(book, 'section', section_id)}")
             lines += [f"- {a}" for a in section.accommodations]
         else:
-            lines.append(f"> {join(section.text)}{self._cite(book, 'section', section_id)}")
+            lines.append(f"> {join(section.text)}{self.cite(book, 'section', section_id)}")
         return lines
 
     def items(self, codes: list[str], book: SourceBook, audience: Audience, lang: Lang) -> list[str]:
@@ -191,7 +196,7 @@ class StructuredAnswerer:
         where = f", {chunk.evaluation}" if chunk.evaluation else ""
         return f"- **{code}** ({ITEM_KIND[lang][kind]}{where}) : « {chunk.body} » {book.cite(chunk)}"
 
-    def _overview_label(self, code: str) -> str:
+    def overview_label(self, code: str) -> str:
         kind = self.ref.codes()[code]
         if kind == "bloc":
             bloc = self.ref.bloc(code)
@@ -205,6 +210,14 @@ class StructuredAnswerer:
         text = join(item.text)
         return text if len(text) <= 140 else text[:139].rsplit(" ", 1)[0] + "…"
 
+    def overview(self, codes: list[str], book: SourceBook, lang: Lang) -> list[str]:
+        """One line per item, from the structured data, each cited."""
+        kind_of = self.ref.codes()
+        lines = [t("crosscut_head", lang, n=len(codes))]
+        for code in codes:
+            lines.append(f"- **{code}** — {self.overview_label(code)}{self.cite(book, kind_of[code], code)}")
+        return lines
+
     # ---- cross-cutting ------------------------------------------------------------------------
     def crosscut(self, cc: CrossCut, book: SourceBook, lang: Lang) -> list[str]:
         texts = item_texts(self.ref)
@@ -217,14 +230,12 @@ class StructuredAnswerer:
                     f"{KIND_WORD[lang][p.kind]} ({' + '.join(KIND_WORD[lang][f] for f in p.formats)})" for p in ev.parts
                 )
                 lines.append(
-                    f"- **{key}** — {join(ev.title).rstrip(' :')} : {parts}{self._cite(book, 'evaluation', key)}"
+                    f"- **{key}** — {join(ev.title).rstrip(' :')} : {parts}{self.cite(book, 'evaluation', key)}"
                 )
             return lines
-        lines = [t("crosscut_head", lang, n=len(cc.matches))]
         if not cc.concepts:  # an overview: one line per item, from the structured data
-            for code in cc.matches:
-                lines.append(f"- **{code}** — {self._overview_label(code)}{self._cite(book, kind_of[code], code)}")
-            return lines
+            return self.overview(cc.matches, book, lang)
+        lines = [t("crosscut_head", lang, n=len(cc.matches))]
         for code in cc.matches:
             kind = kind_of[code]
             chunk = self._chunk("section", code) if kind == "section" else None
@@ -233,7 +244,7 @@ class StructuredAnswerer:
                 continue
             snippet = _snippet(texts[code][1], cc.concepts)
             chunk_kind = "section" if kind == "section" else kind
-            lines.append(f"- **{code}** ({ITEM_KIND[lang][kind]}) : « {snippet} »{self._cite(book, chunk_kind, code)}")
+            lines.append(f"- **{code}** ({ITEM_KIND[lang][kind]}) : « {snippet} »{self.cite(book, chunk_kind, code)}")
         return lines
 
 

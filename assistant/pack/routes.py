@@ -39,6 +39,11 @@ class Intent(_Model):
     title: str = Field(min_length=1, description="French name of the intent, for display and reports.")
     description: str = Field(min_length=1, description="One line: which questions belong here.")
     refuse: bool = Field(False, description="An out-of-scope family: the assistant declines and gives the contact.")
+    follow_up: bool = Field(
+        False,
+        description="Elliptical continuations (« et le CR8 ? », « et ses attendus ? »): they take their context from "
+        "the previous question, and count only when there is one.",
+    )
     exemplars: list[str] = Field(
         min_length=MIN_EXEMPLARS,
         max_length=MAX_EXEMPLARS,
@@ -94,6 +99,9 @@ class Routes(_Model):
             raise ValueError(f"exemplars given twice: {'; '.join(clashes)}")
         if not any(intent.refuse for intent in self.intents):
             raise ValueError("no intent has refuse: true (out-of-scope families are intents too)")
+        both = [intent.id for intent in self.intents if intent.refuse and intent.follow_up]
+        if both:
+            raise ValueError(f"an intent cannot both refuse and continue the previous question: {both}")
         if all(intent.refuse for intent in self.intents):
             raise ValueError("every intent refuses: at least one must be in scope")
         return self
@@ -110,6 +118,11 @@ class Routes(_Model):
     def refusing(self) -> frozenset[str]:
         """Ids of the out-of-scope families."""
         return frozenset(intent.id for intent in self.intents if intent.refuse)
+
+    @cached_property
+    def follow_ups(self) -> frozenset[str]:
+        """Ids of the elliptical-continuation intents (meaningful only after a previous question)."""
+        return frozenset(intent.id for intent in self.intents if intent.follow_up)
 
     def intent(self, intent_id: str) -> Intent:
         try:

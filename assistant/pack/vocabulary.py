@@ -78,26 +78,6 @@ class CodeGrammar(_Model):
     _valid = field_validator("sub_pattern")(_check_regex)
 
 
-class FactKind(_Model):
-    """A kind of fact users ask for that the référentiel does not hold (fees, dates…)."""
-
-    patterns: list[str] = Field(min_length=1, description="Regexes on the accent-folded question.")
-    weak_patterns: list[str] = Field(
-        default_factory=list,
-        description="Question words that often, not always, ask for this kind (« quand… »): the question is "
-        "answered when, without them, the référentiel passages hold its key terms.",
-    )
-    fields: list[str] = Field(default_factory=list, description="School-file fields that may answer it.")
-    evidence: str | None = Field(
-        None, description="Regex on folded text: a référentiel passage holding such a fact makes it answerable."
-    )
-
-    @field_validator("patterns", "weak_patterns")
-    @classmethod
-    def _patterns(cls, value: list[str]) -> list[str]:
-        return [_check_regex(p) for p in value]
-
-
 class Vocabulary(_Model):
     """The whole vocabulary file."""
 
@@ -111,10 +91,6 @@ class Vocabulary(_Model):
     kpis: list[str] = Field(description="Regex fragments naming indicators (accent-folded).")
     roles: list[str] = Field(description="Regex fragments naming roles, profiles and stakeholders.")
     glossary: dict[str, str] = Field(description="English (or informal) word -> the référentiel's French word.")
-    anchors: dict[str, str] = Field(
-        default_factory=dict,
-        description="Word -> référentiel words, used only to tell whether a question is in the domain.",
-    )
     synonyms: dict[str, list[str]] = Field(
         default_factory=dict, description="Concept -> folded forms that mean the same in the référentiel."
     )
@@ -124,12 +100,11 @@ class Vocabulary(_Model):
     format_words: dict[FormatConcept, list[str]] = Field(
         default_factory=dict, description="Words that ask about evaluation formats (group, individual, oral)."
     )
-    fact_kinds: dict[str, FactKind] = Field(default_factory=dict)
     suggested_questions: dict[Literal["candidate", "tutor", "admissions"], list[str]] = Field(
         default_factory=dict, description="A few questions per audience shown to first-time users of the chat."
     )
     generic_stems: list[str] = Field(
-        default_factory=list, description="Stems too common to anchor a question in the domain on their own."
+        default_factory=list, description="Stems too common to count as a key term of a question."
     )
 
     @cached_property

@@ -41,7 +41,7 @@ class KeyTerms:
         common = {s for s, count in df.items() if count / self.n > self.settings.generic_share}
         self.generic = frozenset(frame | common)
         self.frame = frozenset(vocab.frame_set)
-        self.glossary = {**vocab.glossary, **vocab.anchors}
+        self.glossary = dict(vocab.glossary)
         self.codes = frozenset(fold(code) for code in pack.ref.codes())
 
     def idf(self, s: str) -> float:

@@ -11,7 +11,7 @@ signals a caller combines with others (the code parser, the evidence), not the r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,8 +112,11 @@ class IntentRouter:
         sims: np.ndarray = self.matrix @ query
         return sims
 
-    def route(self, query_vector: Sequence[float]) -> IntentDecision:
-        """The decision for a question's query vector (as computed by the same embedder's ``embed_query``)."""
+    def route(self, query_vector: Sequence[float], exclude: Collection[str] = ()) -> IntentDecision:
+        """The decision for a question's query vector (as computed by the same embedder's ``embed_query``).
+
+        ``exclude``: intents that cannot apply here (a follow-up intent when there is no previous question);
+        they get probability 0 and the others share the whole mass."""
         sims = self.similarities(query_vector)
         k = self.settings.top_k
         scores = np.empty(len(self._slices), dtype=np.float64)
@@ -121,21 +124,22 @@ class IntentRouter:
             part = sims[rows]
             top = part if len(part) <= k else np.partition(part, len(part) - k)[-k:]
             scores[n] = float(top.mean())
-        logits = (scores - scores.max()) / self.settings.temperature
-        weights = np.exp(logits)
+        allowed = np.array([intent_id not in exclude for intent_id in self.intent_ids])
+        best_allowed = scores[allowed].max()
+        logits = (scores - best_allowed) / self.settings.temperature
+        weights = np.where(allowed, np.exp(np.minimum(logits, 0.0)), 0.0)
         posterior = weights / weights.sum()
         order = np.argsort(-posterior, kind="stable")
         best = int(order[0])
         second = float(posterior[order[1]]) if len(order) > 1 else 0.0
-        nearest = np.argsort(-sims, kind="stable")[: self.settings.neighbours]
+        usable = np.array([intent_id not in exclude for intent_id, _ in self.exemplars])
+        nearest = [j for j in np.argsort(-sims, kind="stable").tolist() if usable[j]][: self.settings.neighbours]
         return IntentDecision(
             intent=self.intent_ids[best],
             posterior={i: float(p) for i, p in zip(self.intent_ids, posterior, strict=True)},
             margin=float(posterior[best]) - second,
             refuse_mass=float(posterior[self._refusing].sum()),
-            neighbours=tuple(
-                Neighbour(self.exemplars[j][0], self.exemplars[j][1], float(sims[j])) for j in nearest.tolist()
-            ),
+            neighbours=tuple(Neighbour(self.exemplars[j][0], self.exemplars[j][1], float(sims[j])) for j in nearest),
             scores={i: float(s) for i, s in zip(self.intent_ids, scores, strict=True)},
             refuse=bool(self._refusing[best]),
         )

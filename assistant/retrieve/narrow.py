@@ -97,6 +97,23 @@ class Narrower:
         topic = self.terms.terms(question)
         return self.terms.coverage(topic, own) < 0.5
 
+    def members_of_kind(self, question: str, codes: list[str]) -> list[str]:
+        """Every member of the asked kind in the named containers (« les compétences du bloc 4 »), [] when the
+        question asks for no kind of member."""
+        kinds = self.pack.ref.codes()
+        asked = self._asked_kinds(question)
+        if not asked:
+            return []
+        part = self._asked_part(question)
+        out: list[str] = []
+        for container in (c for c in codes if kinds.get(c) in CONTAINERS):
+            inside = members(self.pack, container)
+            if part is not None:  # « la partie individuelle de l'E5 option 2 »
+                chosen = _part_members(self.pack, container, part)
+                inside = [m for m in inside if m in chosen]
+            out += [m for m in inside if kinds[m] in asked and m not in out]
+        return out
+
     def narrow(self, question: str, codes: list[str]) -> list[str]:
         """Members of the named container(s) that answer the question; [] when it asks for an overview."""
         kinds = self.pack.ref.codes()
