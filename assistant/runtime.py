@@ -9,6 +9,7 @@ from assistant.index.embeddings import EmbeddingChoice, shared_embedding
 from assistant.index.sentence_store import SentenceIndex
 from assistant.index.store import VectorStore, read_index_version
 from assistant.pack import Pack, Referentiel, load_pack
+from assistant.retrieve.corpus import Corpus
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.settings import Settings, get_settings
 
@@ -30,6 +31,11 @@ class Runtime:
     pack: Pack
     index_version: str
     sentences: SentenceIndex = field(default_factory=SentenceIndex.empty)  # the indexed evidence sentences
+
+    @property
+    def corpus(self) -> Corpus:
+        """The indexed passages, their IDF table, item passages and course sheets (built once)."""
+        return self.retriever.corpus
 
     @property
     def ref(self) -> Referentiel:

@@ -48,8 +48,6 @@ class AnswerSettings(_Stage):
 
     max_sentences: int = Field(4, gt=0, description="Sentences quoted in an extractive answer.")
     per_chunk: int = Field(2, gt=0, description="Sentences quoted from one passage at most.")
-    min_idf: float = Field(0.5, ge=0, description="Question stems rarer than this (IDF) count for sentence overlap.")
-    lead_ratio: float = Field(0.6, gt=0, le=1, description="Lead items kept when scoring this share of the best.")
     generic_share: float = Field(
         0.12, gt=0, le=1, description="Stems found in more than this share of passages are generic, not key terms."
     )

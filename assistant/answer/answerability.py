@@ -97,7 +97,7 @@ def feature_row(
     runtime: Runtime, question: str, decision: IntentDecision, passage_similarity: float, hits: list[Hit]
 ) -> dict[str, float]:
     """The features of one question, from what the answer path computes anyway (routing and retrieval)."""
-    key_terms = runtime.retriever.key_terms
+    key_terms = runtime.corpus.key_terms
     known = runtime.ref.codes()
     return {
         "refuse_mass": decision.refuse_mass,

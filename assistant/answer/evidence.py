@@ -4,8 +4,7 @@ The sentences of every passage are embedded at ingest (:mod:`assistant.index.sen
 sentences of the best passages retrieval returned are ranked by meaning (the question's query vector), by
 the rare words they share with the question, and by their passage's rank; the three ranks are fused, and
 those scoring at least ``answer.sentence_ratio`` of the best are kept (at most ``answer.per_chunk`` per passage and
-``answer.max_sentences`` in all). An index built before sentences were indexed has none: the picker then
-falls back to the lexical choice of :class:`~assistant.answer.extractive.Extractor`.
+``answer.max_sentences`` in all). The rare shared words are weighed by the corpus's single IDF table.
 """
 
 from __future__ import annotations
@@ -13,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from assistant.answer.extractive import Extractor
 from assistant.index.chunks import Chunk
 from assistant.retrieve.hybrid import Hit
 from assistant.runtime import Runtime
 from assistant.settings import AnswerSettings
 from assistant.text.fold import fold
-from assistant.text.language import Lang
 
 CANDIDATES = 48  # sentences scored per question before the ratio and the caps apply
 PASSAGES = 6  # retrieved passages whose sentences compete
@@ -40,19 +37,15 @@ class EvidencePicker:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
         self.settings: AnswerSettings = runtime.settings.answer
-        self.sentences = getattr(runtime, "sentences", None)
-        self.extractor = Extractor(list(runtime.retriever.by_id.values()), self.settings)
+        self.sentences = runtime.sentences
+        self.key_terms = runtime.corpus.key_terms
 
-    def pick(self, question: str, vector: list[float], hits: list[Hit], lang: Lang,
+    def pick(self, question: str, vector: list[float], hits: list[Hit],
              doc_types: Collection[str] | None = None) -> list[Evidence]:  # fmt: skip
         """The evidence sentences, grouped by passage (passages in order of their best sentence)."""
         hits = [h for h in hits if doc_types is None or h.chunk.doc_type in doc_types]
         if not hits:
             return []
-        if self.sentences is None or len(self.sentences) == 0:
-            return [
-                Evidence(h.chunk, s, 0.0, n) for n, (h, s) in enumerate(self.extractor.select(question, hits, lang))
-            ]
         hits = hits[:PASSAGES]
         rank_of = {h.chunk.id: n for n, h in enumerate(hits)}
         found = self.sentences.search(vector, CANDIDATES, chunk_ids=set(rank_of))
@@ -60,7 +53,8 @@ class EvidencePicker:
         if not found:
             return []
         # Hybrid, as for passages: the sentence's rank by meaning, by rare shared words, and its passage's rank.
-        overlap = [self.extractor.overlap(question, s.text) for s in found]
+        asked = self.key_terms.terms(question)
+        overlap = [self.key_terms.overlap(asked, s.text) for s in found]
         lexical = sorted(range(len(found)), key=lambda i: -overlap[i])
         lex_rank = {i: r for r, i in enumerate(lexical) if overlap[i] > 0}
         fused = [

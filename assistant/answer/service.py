@@ -38,8 +38,8 @@ class AnswerService:
         self.context = Context(
             pack=runtime.pack,
             settings=runtime.settings,
-            retriever=runtime.retriever,
-            structured=StructuredAnswerer(runtime.retriever, runtime.pack, runtime.settings.corpus_dir),
+            corpus=runtime.corpus,
+            structured=StructuredAnswerer(runtime.corpus, runtime.pack, runtime.settings.corpus_dir),
             evidence=EvidencePicker(runtime),
             school=load_school(runtime.settings.corpus_dir),
             embeddings=runtime.embedding.embeddings,

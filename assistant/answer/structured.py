@@ -11,8 +11,8 @@ from assistant.answer.sources import SourceBook
 from assistant.index.chunks import Chunk
 from assistant.pack import Pack, join
 from assistant.pack.courses import sheets_for
+from assistant.retrieve.corpus import Corpus
 from assistant.retrieve.crosscut import CrossCut, item_texts
-from assistant.retrieve.hybrid import HybridRetriever
 from assistant.text.fold import fold
 from assistant.text.language import Lang
 
@@ -20,15 +20,15 @@ MAX_ITEMS = 4
 
 
 class StructuredAnswerer:
-    def __init__(self, retriever: HybridRetriever, pack: Pack, corpus_dir: object) -> None:
-        self.r = retriever
+    def __init__(self, corpus: Corpus, pack: Pack, corpus_dir: object) -> None:
+        self.corpus = corpus
         self.pack = pack
         self.ref = pack.ref
         self.corpus_dir = corpus_dir
 
     # ---- helpers --------------------------------------------------------------------------
     def _chunk(self, kind: str, code: str) -> Chunk | None:
-        return self.r.by_id.get(f"ref:{kind}:{code}")
+        return self.corpus.item(kind, code)
 
     def cite(self, book: SourceBook, kind: str, code: str) -> str:
         chunk = self._chunk(kind, code)
@@ -39,16 +39,10 @@ class StructuredAnswerer:
 
         lines: list[str] = []
         for sheet in sheets_for(code, Path(str(self.corpus_dir))):
-            chunk = self._sheet_chunk(sheet.path)
+            chunk = self.corpus.sheet(sheet.path)
             cite = f" {book.cite(chunk)}" if chunk else ""
             lines.append(f"- « {sheet.title} » (`{sheet.path}`){cite}")
         return [t("sheets", lang), *lines] if lines else []
-
-    def _sheet_chunk(self, md_path: str) -> Chunk | None:
-        stem = md_path.rsplit("/", 1)[-1].removesuffix(".md")
-        candidates = [c for c in self.r.by_id.values() if c.doc_type == "cours" and stem in c.source]
-        candidates.sort(key=lambda c: int(c.id.rsplit(":", 1)[-1]) if c.id.rsplit(":", 1)[-1].isdigit() else 0)
-        return candidates[0] if candidates else None
 
     def _bloc_label(self, bloc_id: str) -> str:
         bloc = self.ref.bloc(bloc_id)

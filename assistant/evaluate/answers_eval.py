@@ -79,7 +79,7 @@ def evaluate_answers(runtime: Any, questions: list[EvalQuestion], *, llm: bool =
     from assistant.answer.service import AnswerService
 
     service = AnswerService(runtime)
-    terms = runtime.retriever.key_terms
+    terms = runtime.corpus.key_terms
     texts = item_texts(runtime.ref)
     answer = service.answer
     if llm:

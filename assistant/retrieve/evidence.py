@@ -81,5 +81,10 @@ class KeyTerms:
         held = {s for toks in tokenize(items) for s in toks} if items else set()
         return sum(w for s, w in terms.items() if s in held) / total
 
+    def overlap(self, terms: dict[str, float], text: str) -> float:
+        """Summed weight of the ``terms`` that ``text`` holds (rare shared words weigh the most)."""
+        held = set(tokenize([text])[0])
+        return sum(w for s, w in terms.items() if s in held)
+
     def holds_any(self, terms: dict[str, float], text: str) -> bool:
         return bool(set(terms) & set(tokenize([text])[0]))

@@ -15,9 +15,8 @@ from assistant.index.chunks import Chunk
 from assistant.index.keyword_index import KeywordIndex
 from assistant.index.store import VectorStore
 from assistant.pack import Pack, Referentiel
+from assistant.retrieve.corpus import Corpus
 from assistant.retrieve.crosscut import crosscut
-from assistant.retrieve.evidence import KeyTerms
-from assistant.retrieve.narrow import Narrower
 from assistant.settings import AnswerSettings, RetrievalSettings
 
 
@@ -93,23 +92,13 @@ class HybridRetriever:
         # scores are scaled by this factor so a rule outranks an explanation of similar relevance.
         self.course_weight = self.settings.course_weight
         chunks = store.all_chunks() if chunks is None else chunks
-        self.by_id = {c.id: c for c in chunks}
+        self.corpus = Corpus(pack, chunks, answer_settings)
+        self.by_id = self.corpus.by_id
+        self.own = self.corpus.own
         self.keyword = KeywordIndex([c.id for c in chunks], [c.text for c in chunks])
-        # The chunk that *is* an item (not a course passage that mentions it), by code.
-        self.own: dict[str, list[str]] = {}
-        for c in chunks:
-            if c.doc_type == "referentiel" and c.kind != "block":
-                for code in c.codes:
-                    self.own.setdefault(code, []).append(c.id)
-        for c in chunks:
-            if c.kind == "block":
-                for code in c.codes:
-                    self.own.setdefault(code, []).append(c.id)
-        self.key_terms = KeyTerms(pack, [c.text for c in chunks], answer_settings)
-        self.narrower = Narrower(pack, self.key_terms)
 
     def __len__(self) -> int:
-        return len(self.by_id)
+        return len(self.corpus)
 
     def routed_ids(self, query: str) -> list[str]:
         known = self.ref.codes()
@@ -117,8 +106,9 @@ class HybridRetriever:
         ordered: list[str] = []
         # A container named with a topic: its members that hold it come first; with a part only, the
         # container (which describes its parts) comes first, then the part's members.
-        narrowed = self.narrower.narrow(query, codes)
-        first = narrowed if self.narrower.by_topic(query, codes) else []
+        narrower = self.corpus.narrower
+        narrowed = narrower.narrow(query, codes)
+        first = narrowed if narrower.by_topic(query, codes) else []
         for code in first:
             ordered += self.own.get(code, [])[:1]
         for code in codes:
@@ -142,7 +132,7 @@ class HybridRetriever:
         pool = self.settings.pool
         dense = self.store.search(query, k=min(pool, max(len(self.by_id), 1)), where=filters.where(), vector=vector)
         # The pack's glossary puts English and informal words into the référentiel's French for BM25.
-        translated = self.key_terms.translate(query)
+        translated = self.corpus.key_terms.translate(query)
         sparse = self.keyword.search(f"{query} {translated}" if translated else query, pool * 2)
         fused: dict[str, float] = {}
         signals: dict[str, dict[str, int]] = {}

@@ -12,7 +12,7 @@ from assistant.answer.phrases import REFUSAL, t
 from assistant.answer.structured import StructuredAnswerer
 from assistant.pack import Pack
 from assistant.pack.school import SchoolField, SchoolInfo
-from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.corpus import Corpus
 from assistant.retrieve.intents import unit_rows
 from assistant.settings import Settings
 from assistant.text.language import Lang
@@ -34,7 +34,7 @@ class Composition:
 class Context:
     pack: Pack
     settings: Settings
-    retriever: HybridRetriever
+    corpus: Corpus
     structured: StructuredAnswerer
     evidence: EvidencePicker
     school: SchoolInfo

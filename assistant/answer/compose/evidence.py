@@ -50,7 +50,7 @@ def topic(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
     if cc and cc.matches:
         lines = ctx.structured.crosscut(cc, book, plan.lang)
         return Composition(lines + _sheet_hint(p, book, plan.lang, set()), "crosscut")
-    evidence = ctx.evidence.pick(plan.question, p.vector, p.hits, plan.lang)
+    evidence = ctx.evidence.pick(plan.question, p.vector, p.hits)
     if not evidence:
         return Composition(ctx.refusal_lines(plan.lang), "refusal")
     lines = [t("extractive_head", plan.lang), *quoted(evidence, ctx, book, plan.lang)]
@@ -60,8 +60,8 @@ def topic(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
 def methodology(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
     """How to do it, from the course sheets first; the référentiel's closest sentences after them."""
     plan = p.plan
-    courses = ctx.evidence.pick(plan.question, p.vector, p.hits, plan.lang, doc_types=COURSES)
-    rules = ctx.evidence.pick(plan.question, p.vector, p.hits, plan.lang, doc_types=REFERENTIEL)[:2]
+    courses = ctx.evidence.pick(plan.question, p.vector, p.hits, doc_types=COURSES)
+    rules = ctx.evidence.pick(plan.question, p.vector, p.hits, doc_types=REFERENTIEL)[:2]
     if not courses and not rules:
         return Composition(ctx.refusal_lines(plan.lang), "refusal")
     lines = [t("extractive_head", plan.lang), *quoted(courses + rules, ctx, book, plan.lang)]

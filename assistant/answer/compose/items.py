@@ -19,7 +19,7 @@ def item(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
     if not plan.targets:
         return topic(p, ctx, book)
     codes = list(plan.targets)
-    narrower = ctx.retriever.narrower
+    narrower = ctx.corpus.narrower
     narrowed = narrower.narrow(plan.question, codes) if narrower.members_answer(plan.question, codes) else []
     return Composition(ctx.structured.items(narrowed or codes, book, p.audience, plan.lang), "item")
 
@@ -29,7 +29,7 @@ def structure(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
     evaluation, an evaluation's criteria)."""
     plan = p.plan
     if plan.targets:
-        narrower = ctx.retriever.narrower
+        narrower = ctx.corpus.narrower
         listed = narrower.members_of_kind(plan.question, list(plan.targets))
         if listed and not narrower.by_topic(plan.question, list(plan.targets)):  # « les compétences du bloc 4 »
             kinds = ctx.pack.ref.codes()
@@ -79,7 +79,7 @@ def modality(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
     """How an evaluation takes place: its modality as written, its parts, its criteria. The evaluation is
     the named one, or the one assessing the named items, or the one assessing the best evidence."""
     plan = p.plan
-    narrower, targets = ctx.retriever.narrower, list(plan.targets)
+    narrower, targets = ctx.corpus.narrower, list(plan.targets)
     if targets and narrower.members_of_kind(plan.question, targets) and narrower.by_topic(plan.question, targets):
         # « Dans l'E1, quel critère évalue l'analyse de la concurrence ? » asks for members, not the modality.
         return item(p, ctx, book)
