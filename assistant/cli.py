@@ -128,6 +128,7 @@ def ask(
     from assistant.answer.ask import Asker
     from assistant.index.store import IndexError_
     from assistant.llm.models import LLMConfigError
+    from assistant.pack.loader import ReferentielDataError
     from assistant.runtime import build_runtime
 
     if audience not in AUDIENCES:
@@ -138,6 +139,8 @@ def ask(
         asker = Asker(build_runtime())
     except (IndexError_, LLMConfigError) as exc:
         fail(getattr(exc, "code", "config_error"), str(exc), as_json=as_json)
+    except ReferentielDataError as exc:  # a pack without routes.yaml cannot answer questions
+        fail("pack_error", str(exc), as_json=as_json)
     final = None
     streamed = False
     for event in asker.stream(question, audience):  # type: ignore[arg-type]

@@ -196,3 +196,26 @@ def test_in_the_app_a_new_question_after_cr7_lists_the_blocs(e5_env: Path, e5_ru
     for bloc in e5_runtime.pack.ref.blocs:
         assert f"**{bloc.id}**" in text, (bloc.id, text[:300])
     assert "CR7" not in text
+
+
+def test_a_pack_without_routes_cannot_answer_and_says_why(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "referentiel", corpus / "referentiel")
+    shutil.copy(CORPUS / "vocabulary.yaml", corpus / "vocabulary.yaml")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("JB_CORPUS_DIR", str(corpus))
+    patch.setenv("JB_DATA_DIR", str(tmp_path / "data"))
+    patch.setenv("JB_EMBEDDINGS", "hashing")
+    _clear_settings()
+    try:
+        result = runner.invoke(app, ["ask", "Que dit le CR7 ?", "--json"])
+    finally:
+        patch.undo()
+        _clear_settings()
+    assert result.exit_code != 0
+    error = json.loads(result.output)
+    assert error["error"]["code"] == "pack_error" and "routes.yaml" in error["error"]["message"], error

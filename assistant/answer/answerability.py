@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.answer.router import make_router
 from assistant.retrieve.hybrid import Hit
 from assistant.retrieve.intents import IntentDecision, IntentRouter
 from assistant.runtime import Runtime
@@ -79,10 +80,7 @@ class FeatureExtractor:
 
     @classmethod
     def for_runtime(cls, runtime: Runtime) -> FeatureExtractor:
-        routes = runtime.pack.routes
-        if routes is None:
-            raise ValueError(f"the pack {runtime.settings.corpus_dir} has no routes.yaml: no intents to route to")
-        return cls(runtime, IntentRouter(routes, runtime.embedding.embeddings, runtime.settings.routing))
+        return cls(runtime, make_router(runtime))
 
     def features(self, question: str) -> dict[str, float]:
         rt = self.runtime

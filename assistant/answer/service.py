@@ -9,25 +9,12 @@ from assistant.answer.evidence import EvidencePicker
 from assistant.answer.models import Answer, Audience
 from assistant.answer.phrases import render_lines
 from assistant.answer.plan import Planner, Prepared
+from assistant.answer.router import make_router
 from assistant.answer.sources import SourceBook
 from assistant.answer.structured import StructuredAnswerer
-from assistant.index.shipped import query_vectors
 from assistant.pack.school import load_school
 from assistant.retrieve.intents import IntentRouter
 from assistant.runtime import Runtime
-
-
-def make_router(runtime: Runtime) -> IntentRouter:
-    """The pack's intent router, with the exemplar vectors the pack ships for this embedder (verified at load;
-    the others are embedded)."""
-    routes = runtime.pack.routes
-    if routes is None:
-        raise ValueError(f"the pack {runtime.settings.corpus_dir} has no routes.yaml: no intents to route to")
-    vectors: dict[str, list[float]] = {}
-    if runtime.settings.shipped_vectors:
-        texts = [text for intent in routes.intents for text in intent.exemplars]
-        vectors = query_vectors(runtime.settings.corpus_dir, runtime.embedding, texts)
-    return IntentRouter(routes, runtime.embedding.embeddings, runtime.settings.routing, vectors=vectors)
 
 
 class AnswerService:

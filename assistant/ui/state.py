@@ -158,12 +158,17 @@ def runtime() -> Runtime | None:
 
 
 def asker() -> AskerBundle | None:
+    from assistant.pack.loader import ReferentielDataError
     from assistant.runtime import index_version
 
     if runtime() is None:
         return None
     config = settings()
-    return _asker(fingerprint(config), index_version(config))
+    try:
+        return _asker(fingerprint(config), index_version(config))
+    except ReferentielDataError as exc:  # e.g. a pack without routes.yaml
+        st.error(str(exc), icon=":material/error:")
+        return None
 
 
 def reviewer() -> ReviewerBundle | None:
