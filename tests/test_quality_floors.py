@@ -57,6 +57,20 @@ def test_answers_floor(e5_runtime, test_questions) -> None:  # type: ignore[no-u
     assert summary["citation_precision"] >= FLOORS.answers_citation_precision
 
 
+def test_realworld_answers_floor(e5_runtime) -> None:  # type: ignore[no-untyped-def]
+    from assistant.evaluate.answers_eval import evaluate_answers
+
+    questions = [q for q in load_questions(EVALS_DIR, "realworld") if q.split == "test" and q.scored]
+    assert len(questions) >= 70
+    summary = evaluate_answers(e5_runtime, questions)["summary"]
+    print(f"\nrealworld answers test split: {summary}")
+    assert summary["invalid_citations_total"] == 0 and summary["refused_with_citations"] == 0
+    assert summary["out_of_scope_refusal_rate"] >= FLOORS.realworld_out_of_scope_refusal
+    assert summary["false_refusal_rate"] <= FLOORS.realworld_false_refusal_max
+    assert summary["must_mention_coverage"] >= FLOORS.realworld_must_mention
+    assert summary["citation_precision"] >= FLOORS.realworld_citation_precision
+
+
 def test_draft_review_floor(drafts_result: dict[str, Any]) -> None:
     overall = drafts_result["overall"]
     assert overall["n"] >= 90
