@@ -62,4 +62,5 @@ def build_runtime(
     pack = load_pack(settings.corpus_dir)
     retriever = HybridRetriever(store, pack, settings=settings.retrieval, answer_settings=settings.answer)
     sentences = SentenceIndex.load(store)
+    retriever.sentences = sentences
     return Runtime(settings, embedding, store, retriever, pack, store.index_version(), sentences)

@@ -1,7 +1,7 @@
 """Fit the answerability model on the tune split of both question sets (never on test).
 
-Features come from ``assistant.answer.answerability.FeatureExtractor`` (intent posterior from the
-pack's exemplars, best passage similarity, key-term coverage, code found); the label is whether our
+Features come from ``assistant.answer.plan.Planner.features``, computed as the answer path does (intent
+posterior from the pack's exemplars, best passage similarity, key-term coverage, code found); the label is whether our
 documents answer the question (ambiguous questions are left out). A logistic regression over
 standardised features is fitted with scikit-learn, its regularisation chosen by 5-fold cross-validated
 log-loss on tune; the tune figures printed are cross-validated (each question scored by a model that
@@ -20,7 +20,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from assistant.answer.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, FeatureExtractor
+from assistant.answer.answerability import FEATURES, MODEL_FILE, AnswerabilityModel
+from assistant.answer.plan import Planner
 from assistant.evaluate.answerability_eval import calibration_report, format_calibration
 from assistant.evaluate.dataset import EvalQuestion
 from assistant.evaluate.tuning import tune_questions
@@ -41,7 +42,7 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     args = parser.parse_args()
     runtime = build_runtime()
-    extractor = FeatureExtractor.for_runtime(runtime)
+    extractor = Planner.for_runtime(runtime)
     questions = tuning_items()
     rows = []
     for n, q in enumerate(questions, 1):

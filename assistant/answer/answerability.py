@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.answer.router import make_router
 from assistant.retrieve.hybrid import Hit
-from assistant.retrieve.intents import IntentDecision, IntentRouter
+from assistant.retrieve.intents import IntentDecision
 from assistant.runtime import Runtime
 
 MODEL_FILE = Path("models") / "answerability.json"
@@ -68,27 +66,6 @@ def load_model(pack_root: Path, embedding_model: str) -> AnswerabilityModel | No
         return None
     model = AnswerabilityModel.model_validate(json.loads(path.read_text(encoding="utf-8")))
     return model if model.embedding_model == embedding_model else None
-
-
-@dataclass
-class FeatureExtractor:
-    """Computes the answerability features of questions against one runtime (index, pack, router)."""
-
-    runtime: Runtime
-    router: IntentRouter
-    hits_k: int = 8
-
-    @classmethod
-    def for_runtime(cls, runtime: Runtime) -> FeatureExtractor:
-        return cls(runtime, make_router(runtime))
-
-    def features(self, question: str) -> dict[str, float]:
-        rt = self.runtime
-        vector = rt.embedding.embeddings.embed_query(question)  # embedded once, for routing and retrieval
-        decision = self.router.route(vector, exclude=rt.pack.routes.follow_ups if rt.pack.routes else ())
-        dense = rt.store.search(question, k=1, vector=vector)
-        hits = rt.retriever.search(question, k=self.hits_k, vector=vector)
-        return feature_row(rt, question, decision, dense[0][1] if dense else 0.0, hits)
 
 
 def feature_row(

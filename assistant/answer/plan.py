@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.answerability import AnswerabilityModel, feature_row, load_model
 from assistant.answer.models import Audience
+from assistant.answer.router import make_router
 from assistant.retrieve.hybrid import Hit
 from assistant.retrieve.intents import IntentDecision, IntentRouter
 from assistant.runtime import Runtime
@@ -79,8 +80,10 @@ class Planner:
         self.threshold = runtime.settings.answer.min_answerable
 
     @classmethod
-    def for_runtime(cls, runtime: Runtime, router: IntentRouter) -> Planner:
-        return cls(runtime, router, load_model(runtime.settings.corpus_dir, runtime.embedding.model_id))
+    def for_runtime(cls, runtime: Runtime, router: IntentRouter | None = None) -> Planner:
+        """The planner of a runtime: the pack's router (built here unless given) and fitted model, if any."""
+        model = load_model(runtime.settings.corpus_dir, runtime.embedding.model_id)
+        return cls(runtime, router or make_router(runtime), model)
 
     # ---- pieces ------------------------------------------------------------------------------
     def codes(self, text: str) -> list[str]:
@@ -98,13 +101,32 @@ class Planner:
     def _embed(self, text: str) -> list[float]:
         return list(self.rt.embedding.embeddings.embed_query(text))
 
+    def _retrieve(self, question: str, vector: list[float]) -> tuple[IntentDecision, list[Hit]]:
+        """Route the question, then retrieve its passages where its intent says the answer lives (course sheets
+        lose the référentiel's authority prior for a methodology question)."""
+        decision = self.router.route(vector, exclude=self.follow_ups)
+        from_courses = self.router.routes.intent(decision.intent).evidence == "courses"
+        hits = self.rt.retriever.search(question, k=self.rt.settings.top_k, vector=vector,
+                                        course_weight=1.0 if from_courses else None)  # fmt: skip
+        return decision, hits
+
+    def _features(self, question: str, decision: IntentDecision, vector: list[float],
+                  hits: list[Hit]) -> dict[str, float]:  # fmt: skip
+        dense = self.rt.store.search(question, k=1, vector=vector)
+        return feature_row(self.rt, question, decision, dense[0][1] if dense else 0.0, hits)
+
+    def features(self, question: str) -> dict[str, float]:
+        """The answerability features of a standalone question, computed exactly as :meth:`prepare` does (the
+        fitting script and the calibration report use this)."""
+        vector = self._embed(question)
+        decision, hits = self._retrieve(question, vector)
+        return self._features(question, decision, vector, hits)
+
     def _answerability(self, question: str, decision: IntentDecision, vector: list[float],
                        hits: list[Hit]) -> tuple[float, str]:  # fmt: skip
         if self.model is None:  # no model fitted for this embedder: the router's refusing mass alone
             return 1.0 - decision.refuse_mass, "router (no answerability model for this embedder)"
-        dense = self.rt.store.search(question, k=1, vector=vector)
-        row = feature_row(self.rt, question, decision, dense[0][1] if dense else 0.0, hits)
-        return self.model.probability(row), "model"
+        return self.model.probability(self._features(question, decision, vector, hits)), "model"
 
     # ---- the plan ------------------------------------------------------------------------------
     def prepare(self, asked: str, audience: Audience = "candidate",
@@ -123,10 +145,9 @@ class Planner:
                     question = f"{previous} {asked}"
                     targets = targets or inherited
                     vector = self._embed(question)
-        decision = self.router.route(vector, exclude=self.follow_ups)
         timings["plan_ms"] = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
-        hits = self.rt.retriever.search(question, k=self.rt.settings.top_k, vector=vector)
+        decision, hits = self._retrieve(question, vector)
         timings["retrieval_ms"] = (time.perf_counter() - t1) * 1000
         answerable, source = self._answerability(question, decision, vector, hits)
         intent, refuse, reason = self._decide(decision, answerable, source)

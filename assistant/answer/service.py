@@ -9,7 +9,6 @@ from assistant.answer.evidence import EvidencePicker
 from assistant.answer.models import Answer, Audience
 from assistant.answer.phrases import render_lines
 from assistant.answer.plan import Planner, Prepared
-from assistant.answer.router import make_router
 from assistant.answer.sources import SourceBook
 from assistant.answer.structured import StructuredAnswerer
 from assistant.pack.school import load_school
@@ -21,7 +20,7 @@ class AnswerService:
     def __init__(self, runtime: Runtime, router: IntentRouter | None = None) -> None:
         self.rt = runtime
         self.pack = runtime.pack
-        self.planner = Planner.for_runtime(runtime, router or make_router(runtime))
+        self.planner = Planner.for_runtime(runtime, router)
         self.context = Context(
             pack=runtime.pack,
             settings=runtime.settings,

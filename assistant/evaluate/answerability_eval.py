@@ -59,12 +59,13 @@ def format_calibration(result: dict[str, Any], title: str) -> str:
 
 def evaluate_answerability(runtime: Any, questions: list[EvalQuestion]) -> dict[str, Any]:
     """The shipped model's calibration on ``questions`` (scored ones only)."""
-    from assistant.answer.answerability import FeatureExtractor, load_model
+    from assistant.answer.answerability import load_model
+    from assistant.answer.plan import Planner
 
     model = load_model(runtime.settings.corpus_dir, runtime.embedding.model_id)
     if model is None:
         raise ValueError(f"no answerability model for {runtime.embedding.model_id} in {runtime.settings.corpus_dir}")
-    extractor = FeatureExtractor.for_runtime(runtime)
+    extractor = Planner.for_runtime(runtime)
     scored = [q for q in questions if q.scored]
     probabilities = [model.probability(extractor.features(q.question)) for q in scored]
     return calibration_report([int(q.in_scope) for q in scored], probabilities)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -39,6 +40,11 @@ class Intent(_Model):
     title: str = Field(min_length=1, description="French name of the intent, for display and reports.")
     description: str = Field(min_length=1, description="One line: which questions belong here.")
     refuse: bool = Field(False, description="An out-of-scope family: the assistant declines and gives the contact.")
+    evidence: Literal["referentiel", "courses"] = Field(
+        "referentiel",
+        description="Where this intent's answers live: the référentiel (the rule, preferred by retrieval) or the "
+        "course sheets (methodology: no preference for the rule).",
+    )
     follow_up: bool = Field(
         False,
         description="Elliptical continuations (« et le CR8 ? », « et ses attendus ? »): they take their context from "

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.index.chunks import Chunk
 from assistant.index.keyword_index import KeywordIndex
+from assistant.index.sentence_store import SentenceIndex
 from assistant.index.store import VectorStore
 from assistant.pack import Pack, Referentiel
 from assistant.retrieve.corpus import Corpus
@@ -96,6 +97,8 @@ class HybridRetriever:
         self.by_id = self.corpus.by_id
         self.own = self.corpus.own
         self.keyword = KeywordIndex([c.id for c in chunks], [c.text for c in chunks])
+        # The indexed evidence sentences (set by the runtime once loaded): passages ranked by their best sentence.
+        self.sentences: SentenceIndex | None = None
 
     def __len__(self) -> int:
         return len(self.corpus)
@@ -125,25 +128,41 @@ class HybridRetriever:
         return list(dict.fromkeys(ordered))
 
     def search(
-        self, query: str, k: int = 8, filters: RetrievalFilter | None = None, vector: list[float] | None = None
+        self,
+        query: str,
+        k: int = 8,
+        filters: RetrievalFilter | None = None,
+        vector: list[float] | None = None,
+        course_weight: float | None = None,
     ) -> list[Hit]:
-        """The ``k`` best passages for ``query`` (``vector``: its query embedding, when the caller has it)."""
+        """The ``k`` best passages for ``query`` (``vector``: its query embedding, when the caller has it;
+        ``course_weight``: the authority prior of course passages for this question, when its intent says where
+        the answer lives)."""
+        prior = self.course_weight if course_weight is None else course_weight
         filters = filters or RetrievalFilter()
         pool = self.settings.pool
+        by_sentence = self.sentences is not None and len(self.sentences) > 0 and self.settings.sentence_weight > 0
+        if vector is None and by_sentence:
+            vector = self.store.embedding.embeddings.embed_query(query)  # once, for passages and sentences
         dense = self.store.search(query, k=min(pool, max(len(self.by_id), 1)), where=filters.where(), vector=vector)
         # The pack's glossary puts English and informal words into the référentiel's French for BM25.
         translated = self.corpus.key_terms.translate(query)
         sparse = self.keyword.search(f"{query} {translated}" if translated else query, pool * 2)
+        ranked: list[tuple[str, list[tuple[str, float]], float]] = [("dense", dense, 1.0), ("bm25", sparse, 1.0)]
+        if by_sentence and self.sentences is not None and vector is not None:
+            best = self.sentences.search(vector, pool * 3)
+            ranked.append(("sentence", [(cid, 0.0) for cid in dict.fromkeys(s.chunk_id for s in best)],
+                           self.settings.sentence_weight))  # fmt: skip
         fused: dict[str, float] = {}
         signals: dict[str, dict[str, int]] = {}
-        for name, results in (("dense", dense), ("bm25", sparse)):
+        for name, results, list_weight in ranked:
             rank = 0
             for chunk_id, _ in results:
                 chunk = self.by_id.get(chunk_id)
                 if chunk is None or not filters.accepts(chunk):
                     continue
                 rank += 1
-                weight = 1.0 if chunk.doc_type == "referentiel" else self.course_weight
+                weight = list_weight * (1.0 if chunk.doc_type == "referentiel" else prior)
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (self.settings.rrf_k + rank)
                 signals.setdefault(chunk_id, {})[name] = rank
         hits: list[Hit] = []
