@@ -20,39 +20,41 @@ class QualityFloors(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # --- retrieval (101 in-scope test questions)
-    retrieval_recall_at_5: float = Field(0.86, description="Mean recall@5 of the gold items.")  # measured 0.885
-    retrieval_mrr: float = Field(0.81, description="Mean reciprocal rank of the first gold item.")  # measured 0.837
+    retrieval_recall_at_5: float = Field(
+        0.86, description="Mean recall@5 of the gold items."
+    )  # measured 0.867 with the sentence-ranked list (0.885 before it; tune went 0.884 -> 0.897: a tune-test gap)
+    retrieval_mrr: float = Field(0.81, description="Mean reciprocal rank of the first gold item.")  # measured 0.842
 
     # --- answers (143 test questions, offline)
     answers_valid_citation: float = Field(
         1.0, description="Share of answered in-scope questions citing at least one returned source."
     )  # measured 1.000
     answers_must_mention: float = Field(
-        0.68, description="Share of the expected mentions found in the answers."
-    )  # measured 0.711 with the planner (0.710 before; tune gives 0.784: a tune-test gap)
+        0.71, description="Share of the expected mentions found in the answers."
+    )  # measured 0.741 with the planner (0.710 before; tune gives 0.784: a tune-test gap)
     answers_out_of_scope_refusal: float = Field(
         0.85, description="Share of out-of-scope questions refused."
-    )  # measured 0.881 with the planner (0.881 before; tune gives 0.959: a tune-test gap)
+    )  # measured 0.857 with the planner (0.881 before; tune gives 0.939: a tune-test gap)
     answers_false_refusal_max: float = Field(
-        0.10, description="Highest share of in-scope questions refused."
-    )  # measured 0.069 with the planner (0.168 before)
+        0.06, description="Highest share of in-scope questions refused."
+    )  # measured 0.030 with the planner (0.168 before)
     answers_citation_precision: float = Field(
         0.67, description="Share of cited sources holding a key term of the question or gold item."
-    )  # measured 0.704 with the planner (0.670 before)
+    )  # measured 0.699 with the planner (0.670 before)
 
     # --- answers to questions harvested from public pages (evals/realworld, 76 scored test questions, offline)
     realworld_out_of_scope_refusal: float = Field(
-        0.76, description="Share of the realworld questions our documents cannot answer that are refused."
-    )  # measured 0.794 (0.794 before the planner; the 1-NN baseline gives 0.765)
+        0.79, description="Share of the realworld questions our documents cannot answer that are refused."
+    )  # measured 0.824 (0.794 before the planner; the 1-NN baseline gives 0.765)
     realworld_false_refusal_max: float = Field(
         0.22, description="Highest share of answerable realworld questions refused."
     )  # measured 0.190 (0.405 before the planner; the 1-NN baseline gives 0.095; tune gives 0.082)
     realworld_must_mention: float = Field(
-        0.24, description="Share of the expected mentions found in the realworld answers."
-    )  # measured 0.274 (0.250 before the planner; tune gives 0.408)
+        0.28, description="Share of the expected mentions found in the realworld answers."
+    )  # measured 0.310 (0.250 before the planner; tune gives 0.449)
     realworld_citation_precision: float = Field(
         0.76, description="Share of cited sources holding a key term of the realworld question or gold item."
-    )  # measured 0.793
+    )  # measured 0.784
 
     # --- draft review (94 criterion labels over the Markdown/text test drafts, offline)
     drafts_qw_kappa: float = Field(
