@@ -53,10 +53,16 @@ def main() -> None:
         texts = [text for k, text in entries if k == kind]
         vectors.update(((kind, t), v) for t, v in zip(texts, embed_kind(embeddings, kind, texts), strict=True))
     passages = {c.text for c in chunks}
-    # Probes, re-embedded at every load to check the file: a chunk, a sentence and an exemplar.
-    probes: list[tuple[Kind, str]] = [entries[0]]
-    probes += [e for e in entries if e[0] == "passage" and e[1] not in passages][:1]
-    probes += [e for e in entries if e[0] == "query"][:1]
+    # Probes, re-embedded at every load to check the file: a chunk, a sentence and an exemplar, the shortest of
+    # each (any of them tells another model apart; short ones keep the check to a few milliseconds per start).
+    def shortest(candidates: list[tuple[Kind, str]], least: int) -> tuple[Kind, str]:
+        return min((e for e in candidates if len(e[1]) >= least), key=lambda e: (len(e[1]), e[1]))
+
+    probes: list[tuple[Kind, str]] = [
+        shortest([e for e in entries if e[0] == "passage" and e[1] in passages], 40),
+        shortest([e for e in entries if e[0] == "passage" and e[1] not in passages], 40),
+        shortest([e for e in entries if e[0] == "query"], 20),
+    ]
     shipped = ShippedVectors(
         embedding.model_id, [text_key(*e) for e in entries], np.asarray([vectors[e] for e in entries]), probes
     )
