@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from assistant.index.embeddings import EmbeddingChoice, shared_embedding
 from assistant.index.sentence_store import SentenceIndex
+from assistant.index.snapshot import load_snapshot
 from assistant.index.store import VectorStore, read_index_version
 from assistant.pack import Pack, Referentiel, load_pack
 from assistant.retrieve.corpus import Corpus
@@ -60,7 +61,10 @@ def build_runtime(
 
         ingest(settings, embedding, store=store, progress=progress)
     pack = load_pack(settings.corpus_dir)
-    retriever = HybridRetriever(store, pack, settings=settings.retrieval, answer_settings=settings.answer)
-    sentences = SentenceIndex.load(store)
-    retriever.sentences = sentences
-    return Runtime(settings, embedding, store, retriever, pack, store.index_version(), sentences)
+    version = store.index_version()
+    snapshot = load_snapshot(store, version)  # passages and sentences, from the start-up snapshot when current
+    retriever = HybridRetriever(
+        store, pack, chunks=snapshot.chunks, settings=settings.retrieval, answer_settings=settings.answer
+    )
+    retriever.sentences = snapshot.sentences
+    return Runtime(settings, embedding, store, retriever, pack, version, snapshot.sentences)

@@ -22,9 +22,10 @@ B = 0.75
 class KeywordIndex:
     """In-memory BM25 over chunk texts (rebuilt from the store at start-up)."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+    def __init__(self, ids: Sequence[str], texts: Sequence[str], tokenized: Sequence[list[str]] | None = None) -> None:
+        """``tokenized``: the texts already tokenized (start-up tokenizes the passages once for every user)."""
         self.ids = list(ids)
-        docs = tokenize(texts) if self.ids else []
+        docs = list(tokenized) if tokenized is not None else (tokenize(texts) if self.ids else [])
         lengths = [len(tokens) for tokens in docs]
         average = (sum(lengths) / len(lengths)) if lengths and sum(lengths) else 1.0
         postings: dict[str, list[tuple[int, float]]] = {}

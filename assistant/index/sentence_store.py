@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 import httpx
 import numpy as np
+from chromadb.api.models.Collection import Collection as Collection_
 from chromadb.errors import ChromaError
 
 from assistant.index.chunks import Chunk
+from assistant.index.shipped import ShippedVectors
 from assistant.index.store import MODEL_KEY, IndexUnavailable, VectorStore, unavailable_message
 from assistant.text.sentences import evidence_sentences
 
@@ -112,6 +114,16 @@ def drop_sentences(store: VectorStore) -> None:
         store.client.delete_collection(sentence_collection(store.name))
 
 
+def sentence_count(store: VectorStore) -> int:
+    """Rows of the sentence collection of ``store`` (0 when there is none)."""
+    try:
+        return int(store.client.get_collection(sentence_collection(store.name)).count())
+    except httpx.TransportError as exc:
+        raise IndexUnavailable(unavailable_message(store.settings)) from exc
+    except (ChromaError, ValueError):
+        return 0
+
+
 @dataclass(frozen=True)
 class SentenceHit:
     chunk_id: str
@@ -157,29 +169,27 @@ class SentenceIndex:
         ids: list[str] = []
         metas: list[dict[str, object]] = []
         texts: list[str] = []
-        vectors: list[np.ndarray] = []
         try:
-            while True:
-                got = collection.get(include=["documents", "metadatas", "embeddings"], limit=_READ_PAGE,
-                                     offset=len(ids))  # fmt: skip
+            while True:  # texts and metadata first: their vectors are mostly in the pack's shipped file
+                got = collection.get(include=["documents", "metadatas"], limit=_READ_PAGE, offset=len(ids))
                 if not got["ids"]:
                     break
                 ids.extend(got["ids"])
                 metas.extend(dict(m or {}) for m in got.get("metadatas") or [])
                 texts.extend(d or "" for d in got.get("documents") or [])
-                vectors.append(np.asarray(got.get("embeddings"), dtype=np.float32))
                 if len(got["ids"]) < _READ_PAGE:
                     break
+            if not ids:
+                return cls.empty()
+            matrix = _vectors(store, collection, ids, texts)
         except httpx.TransportError as exc:
             raise IndexUnavailable(unavailable_message(store.settings)) from exc
-        if not ids:
-            return cls.empty()
         return cls(
             ids,
             [str(m.get("chunk_id", "")) for m in metas],
             [int(str(m.get("position", 0))) for m in metas],
             texts,
-            np.concatenate(vectors),
+            matrix,
         )
 
     def __len__(self) -> int:
@@ -211,3 +221,21 @@ class SentenceIndex:
     def of_chunk(self, chunk_id: str) -> list[SentenceHit]:
         """The sentences of one chunk, in position order (score 0)."""
         return [self._hit(int(row), 0.0) for row in self._rows.get(chunk_id, [])]
+
+
+def _vectors(store: VectorStore, collection: Collection_, ids: list[str], texts: list[str]) -> np.ndarray:
+    """The sentences' vectors: the pack's shipped ones (checked at load, same model) where it has them, the
+    index's own for the others (a school's added documents), read in one call."""
+    found: list[list[float] | None] = [None] * len(ids)
+    if store.settings.shipped_vectors:
+        shipped = ShippedVectors.load(store.settings.corpus_dir, store.embedding)
+        if shipped is not None:
+            found = shipped.lookup("passage", texts)
+    missing = [i for i, vector in enumerate(found) if vector is None]
+    for start in range(0, len(missing), _READ_PAGE):
+        part = missing[start : start + _READ_PAGE]
+        got = collection.get(ids=[ids[i] for i in part], include=["embeddings"])
+        stored = dict(zip(got["ids"], np.asarray(got.get("embeddings"), dtype=np.float32), strict=True))
+        for i in part:
+            found[i] = stored[ids[i]].tolist()
+    return np.asarray(found, dtype=np.float32)

@@ -12,11 +12,13 @@ from assistant.pack import Pack
 from assistant.retrieve.evidence import KeyTerms
 from assistant.retrieve.narrow import Narrower
 from assistant.settings import AnswerSettings
+from assistant.text.tokens import tokenize
 
 
 class Corpus:
     def __init__(self, pack: Pack, chunks: list[Chunk], settings: AnswerSettings | None = None) -> None:
         self.pack = pack
+        self.tokens = tokenize([c.text for c in chunks])  # once, for the IDF table and for BM25
         self.by_id: dict[str, Chunk] = {c.id: c for c in chunks}
         # The chunk that *is* an item, by code (référentiel items first, then the pack's blocks).
         self.own: dict[str, list[str]] = {}
@@ -28,7 +30,7 @@ class Corpus:
             if c.kind == "block":
                 for code in c.codes:
                     self.own.setdefault(code, []).append(c.id)
-        self.key_terms = KeyTerms(pack, [c.text for c in chunks], settings)
+        self.key_terms = KeyTerms(pack, [c.text for c in chunks], settings, tokens=self.tokens)
         self.narrower = Narrower(pack, self.key_terms)
         # The first passage of each course sheet, by file stem (what a « to go further » line cites).
         self.sheets: dict[str, Chunk] = {}

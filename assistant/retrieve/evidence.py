@@ -26,11 +26,13 @@ _PRONOUNS = frozenset({"il", "elle", "ils", "elles", "on", "je", "j", "tu", "nou
 class KeyTerms:
     """Key-term extraction and coverage for one pack and one set of indexed passages."""
 
-    def __init__(self, pack: Pack, texts: Iterable[str], settings: AnswerSettings | None = None) -> None:
+    def __init__(self, pack: Pack, texts: Iterable[str], settings: AnswerSettings | None = None,
+                 tokens: list[list[str]] | None = None) -> None:  # fmt: skip
+        """``tokens``: the texts already tokenized, when the caller has them."""
         self.pack = pack
         self.settings = settings or AnswerSettings()
         df: dict[str, int] = {}
-        batch = tokenize(list(texts))  # one batched call: this is start-up time
+        batch = tokens if tokens is not None else tokenize(list(texts))  # one batched call: this is start-up time
         for toks in batch:
             for s in set(toks):
                 df[s] = df.get(s, 0) + 1

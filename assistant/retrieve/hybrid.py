@@ -96,7 +96,7 @@ class HybridRetriever:
         self.corpus = Corpus(pack, chunks, answer_settings)
         self.by_id = self.corpus.by_id
         self.own = self.corpus.own
-        self.keyword = KeywordIndex([c.id for c in chunks], [c.text for c in chunks])
+        self.keyword = KeywordIndex([c.id for c in chunks], [c.text for c in chunks], tokenized=self.corpus.tokens)
         # The indexed evidence sentences (set by the runtime once loaded): passages ranked by their best sentence.
         self.sentences: SentenceIndex | None = None
 
