@@ -53,6 +53,7 @@ def main() -> None:
         texts = [text for k, text in entries if k == kind]
         vectors.update(((kind, t), v) for t, v in zip(texts, embed_kind(embeddings, kind, texts), strict=True))
     passages = {c.text for c in chunks}
+
     # Probes, re-embedded at every load to check the file: a chunk, a sentence and an exemplar, the shortest of
     # each (any of them tells another model apart; short ones keep the check to a few milliseconds per start).
     def shortest(candidates: list[tuple[Kind, str]], least: int) -> tuple[Kind, str]:
