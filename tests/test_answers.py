@@ -210,6 +210,30 @@ def test_follow_up_is_condensed_by_the_model_before_retrieval(hashing_runtime) -
     assert any("CR8" in s.codes for s in final.sources)
 
 
+def test_an_echoed_condensation_leaves_the_planners_reading_of_the_follow_up(e5_runtime) -> None:  # type: ignore[no-untyped-def]
+    """A small model may write back its instructions instead of the question: that rewrite is not used."""
+    from assistant.llm.prompts import load_prompt
+
+    echo = (
+        load_prompt("condense.md").format(history="…", question="Et le CR8 ?", examples="CR7, C7, A3").splitlines()[0]
+    )
+    ask = asker(e5_runtime, echo, "Le choix du prestataire est argumenté [1].")
+    final = ask.answer("Et le CR8 ?", history=[("user", "Que dit le CR7 ?"), ("assistant", "…")])
+    assert "llm_condense_discarded" in final.warnings
+    assert final.sources and "CR8" in final.sources[0].codes
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [("Combien coûte la formation ?", "school_fact"),
+     ("Est-ce que l'école prête un ordinateur portable pendant la formation ?", "refusal")],
+)  # fmt: skip
+def test_what_the_plan_decides_alone_says_the_model_was_not_asked(e5_runtime, question: str, why: str) -> None:  # type: ignore[no-untyped-def]
+    final = asker(e5_runtime, "La formation coûte 9 000 € [1].").answer(question)
+    assert final.refused and "9 000" not in final.answer
+    assert f"llm_not_asked: {why}" in final.warnings
+
+
 def test_clean_citations_handles_lists_and_unknown_numbers() -> None:
     text, kept, dropped = clean_citations("A [1, 3] B [2] C [9]", {1, 2})
     assert text == "A [1] B [2] C " and kept == 2 and dropped == 2

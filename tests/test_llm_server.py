@@ -106,9 +106,10 @@ def raw_records(caplog: pytest.LogCaptureFixture) -> list[tuple[str, int]]:
 
 @pytest.fixture(scope="module")
 def indexed_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The environment of a CLI run on a freshly indexed corpus (hashing embeddings), no model yet."""
+    """The environment of a CLI run on a freshly indexed corpus (the default embedder: questions are planned
+    from their meaning, which the hashing embedder lacks), no model yet."""
     data = tmp_path_factory.mktemp("llm-data")
-    env = {**os.environ, "JB_DATA_DIR": str(data), "JB_EMBEDDINGS": "hashing", "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "JB_DATA_DIR": str(data), "JB_EMBEDDINGS": "e5-small", "HF_HUB_OFFLINE": "1"}
     env.pop("JB_LLM", None)
     subprocess.run([sys.executable, "-m", "assistant", "ingest"], cwd=ROOT, env=env, check=True, capture_output=True)
     return env

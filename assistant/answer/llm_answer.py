@@ -98,7 +98,10 @@ class LLMAnswerer:
         usage.replies += 1
         log_raw_reply("condense", str(out.content))
         text = str(out.content).strip() if isinstance(out, AIMessage) else ""
-        return text.splitlines()[0][:500] if text else question
+        rewrite, removed = guard_output(text.splitlines()[0][:500] if text else "")
+        if "prompt" in removed or not rewrite.strip():  # an echo of the instructions is no question
+            return None
+        return rewrite.strip()
 
     def _prepare(self, question: str, audience: Audience, history: list[tuple[str, str]], deadline: Deadline,
                  usage: Usage) -> Prepared:  # fmt: skip
@@ -106,8 +109,13 @@ class LLMAnswerer:
         p = self.service.prepare(question, audience, history)
         if not p.plan.follow_up:
             return p
+        calls = usage.calls
         standalone = self.condense(question, history, deadline, usage)
-        if not standalone or standalone == question:
+        if standalone is None:  # failed, too slow or unusable: the planner's own reading of the follow-up stands
+            if usage.calls > calls:
+                p.warnings.append("llm_condense_discarded")
+            return p
+        if standalone == question:
             return p
         return self.service.prepare(standalone, audience)
 
@@ -145,6 +153,9 @@ class LLMAnswerer:
         deadline = Deadline(self.deadline_s, started)
         p = self._prepare(question, audience, history, deadline, usage)
         if p.plan.refuse or p.plan.intent == "school_fact" or not p.hits:
+            # Decided before the model is asked: a refusal, a school fact, nothing to quote. Say so.
+            why = "refusal" if p.plan.refuse else ("school_fact" if p.plan.intent == "school_fact" else "no_evidence")
+            p.warnings.append(f"llm_not_asked: {why}")
             yield Event("final", answer=self.service.offline(p))
             return
         if deadline.expired:
@@ -200,7 +211,7 @@ class LLMAnswerer:
             "final",
             answer=Answer(
                 question=p.question, answer=text, refused=False, sources=book.sources, mode=self.label,
-                timings_ms={k: round(v, 1) for k, v in p.timings.items()}, warnings=warnings,
+                timings_ms={k: round(v, 1) for k, v in p.timings.items()}, warnings=p.warnings + warnings,
                 audience=p.audience, lang=p.lang, kind="llm", intent=p.plan.intent, answerable=p.plan.answerable,
             ),
         )  # fmt: skip

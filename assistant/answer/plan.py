@@ -57,6 +57,7 @@ class Prepared:
     hits: list[Hit] = field(default_factory=list)
     vector: list[float] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what the answer must report (e.g. a discarded rewrite)
 
     @property
     def question(self) -> str:
@@ -101,10 +102,12 @@ class Planner:
     def _embed(self, text: str) -> list[float]:
         return list(self.rt.embedding.embeddings.embed_query(text))
 
-    def _retrieve(self, question: str, vector: list[float]) -> tuple[IntentDecision, list[Hit]]:
-        """Route the question, then retrieve its passages where its intent says the answer lives (course sheets
-        lose the référentiel's authority prior for a methodology question)."""
-        decision = self.router.route(vector, exclude=self.follow_ups)
+    def _retrieve(self, question: str, vector: list[float],
+                  routing: list[float] | None = None) -> tuple[IntentDecision, list[Hit]]:  # fmt: skip
+        """Route the question (by ``routing``, the vector of what the intent is read from, when it differs), then
+        retrieve its passages where its intent says the answer lives (course sheets lose the référentiel's
+        authority prior for a methodology question)."""
+        decision = self.router.route(routing or vector, exclude=self.follow_ups)
         from_courses = self.router.routes.intent(decision.intent).evidence == "courses"
         hits = self.rt.retriever.search(question, k=self.rt.settings.top_k, vector=vector,
                                         course_weight=1.0 if from_courses else None)  # fmt: skip
@@ -136,18 +139,22 @@ class Planner:
         timings: dict[str, float] = {}
         vector = self._embed(asked)
         question, follow_up, targets = asked, False, self.codes(asked)
+        routing: list[float] | None = None
         if history:
             first = self.router.route(vector)
             if sum(first.posterior[i] for i in self.follow_ups) >= self.rt.settings.routing.follow_up:
                 previous, inherited = self._previous(history)
                 if previous:
+                    # The intent is read from both questions (« Comment se déroule l'E3 ? » + « et pour l'E4 ? »);
+                    # the evidence is that of the items it is about, or of both questions when it names none.
                     follow_up = True
-                    question = f"{previous} {asked}"
+                    routing = self._embed(f"{previous} {asked}")
                     targets = targets or inherited
-                    vector = self._embed(question)
+                    question = f"{asked} ({' '.join(targets)})" if targets else f"{previous} {asked}"
+                    vector = self._embed(question) if targets else routing
         timings["plan_ms"] = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
-        decision, hits = self._retrieve(question, vector)
+        decision, hits = self._retrieve(question, vector, routing)
         timings["retrieval_ms"] = (time.perf_counter() - t1) * 1000
         answerable, source = self._answerability(question, decision, vector, hits)
         intent, refuse, reason = self._decide(decision, answerable, source)

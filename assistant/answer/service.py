@@ -54,6 +54,7 @@ class AnswerService:
             audience=p.audience,
             lang=p.plan.lang,
             kind=composed.kind,
+            warnings=list(p.warnings),
             intent=p.plan.intent,
             answerable=p.plan.answerable,
         )
