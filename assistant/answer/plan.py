@@ -103,38 +103,33 @@ class Planner:
         return list(self.rt.embedding.embeddings.embed_query(text))
 
     def _retrieve(self, question: str, vector: list[float],
-                  routing: list[float] | None = None) -> tuple[IntentDecision, list[Hit]]:  # fmt: skip
+                  routing: list[float] | None = None) -> tuple[IntentDecision, list[Hit], float]:  # fmt: skip
         """Route the question (by ``routing``, the vector of what the intent is read from, when it differs), then
         retrieve its passages where its intent says the answer lives (course sheets lose the référentiel's
-        authority prior for a methodology question)."""
+        authority prior for a methodology question). Also the dense cosine of the closest passage."""
         decision = self.router.route(routing or vector, exclude=self.follow_ups)
         from_courses = self.router.routes.intent(decision.intent).evidence == "courses"
-        hits = self.rt.retriever.search(question, k=self.rt.settings.top_k, vector=vector,
-                                        course_weight=1.0 if from_courses else None)  # fmt: skip
-        return decision, hits
-
-    def _features(self, question: str, decision: IntentDecision, vector: list[float],
-                  hits: list[Hit]) -> dict[str, float]:  # fmt: skip
-        dense = self.rt.store.search(question, k=1, vector=vector)
-        return feature_row(self.rt, question, decision, dense[0][1] if dense else 0.0, hits)
+        hits, similarity = self.rt.retriever.search_scored(question, k=self.rt.settings.top_k, vector=vector,
+                                                           course_weight=1.0 if from_courses else None)  # fmt: skip
+        return decision, hits, similarity
 
     def features(self, question: str) -> dict[str, float]:
         """The answerability features of a standalone question, computed exactly as :meth:`prepare` does (the
         fitting script and the calibration report use this)."""
-        vector = self._embed(question)
-        decision, hits = self._retrieve(question, vector)
-        return self._features(question, decision, vector, hits)
+        decision, hits, similarity = self._retrieve(question, self._embed(question))
+        return feature_row(self.rt, question, decision, similarity, hits)
 
-    def _answerability(self, question: str, decision: IntentDecision, vector: list[float],
+    def _answerability(self, question: str, decision: IntentDecision, similarity: float,
                        hits: list[Hit]) -> tuple[float, str]:  # fmt: skip
         if self.model is None:  # no model fitted for this embedder: the router's refusing mass alone
             return 1.0 - decision.refuse_mass, "router (no answerability model for this embedder)"
-        return self.model.probability(self._features(question, decision, vector, hits)), "model"
+        return self.model.probability(feature_row(self.rt, question, decision, similarity, hits)), "model"
 
     # ---- the plan ------------------------------------------------------------------------------
     def prepare(self, asked: str, audience: Audience = "candidate",
                 history: list[tuple[str, str]] | None = None) -> Prepared:  # fmt: skip
-        """Plan ``asked`` and retrieve its evidence (one query embedding, or two for a follow-up)."""
+        """Plan ``asked`` and retrieve its evidence (one query embedding; a follow-up adds the embedding of both
+        questions, and of itself with the items it is about)."""
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         vector = self._embed(asked)
@@ -154,9 +149,9 @@ class Planner:
                     vector = self._embed(question) if targets else routing
         timings["plan_ms"] = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
-        decision, hits = self._retrieve(question, vector, routing)
+        decision, hits, similarity = self._retrieve(question, vector, routing)
         timings["retrieval_ms"] = (time.perf_counter() - t1) * 1000
-        answerable, source = self._answerability(question, decision, vector, hits)
+        answerable, source = self._answerability(question, decision, similarity, hits)
         intent, refuse, reason = self._decide(decision, answerable, source)
         plan = Plan(
             asked=asked,

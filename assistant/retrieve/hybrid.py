@@ -138,6 +138,18 @@ class HybridRetriever:
         """The ``k`` best passages for ``query`` (``vector``: its query embedding, when the caller has it;
         ``course_weight``: the authority prior of course passages for this question, when its intent says where
         the answer lives)."""
+        return self.search_scored(query, k, filters, vector, course_weight)[0]
+
+    def search_scored(
+        self,
+        query: str,
+        k: int = 8,
+        filters: RetrievalFilter | None = None,
+        vector: list[float] | None = None,
+        course_weight: float | None = None,
+    ) -> tuple[list[Hit], float]:
+        """:meth:`search`, and the dense cosine of the passage closest to the query (0 when none): an
+        answerability feature, read from the dense ranking this search makes anyway."""
         prior = self.course_weight if course_weight is None else course_weight
         filters = filters or RetrievalFilter()
         pool = self.settings.pool
@@ -149,7 +161,7 @@ class HybridRetriever:
         translated = self.corpus.key_terms.translate(query)
         sparse = self.keyword.search(f"{query} {translated}" if translated else query, pool * 2)
         ranked: list[tuple[str, list[tuple[str, float]], float]] = [("dense", dense, 1.0), ("bm25", sparse, 1.0)]
-        if by_sentence and self.sentences is not None and vector is not None:
+        if by_sentence and self.sentences is not None and vector is not None:  # (narrowing for the type checker)
             best = self.sentences.search(vector, pool * 3)
             ranked.append(("sentence", [(cid, 0.0) for cid in dict.fromkeys(s.chunk_id for s in best)],
                            self.settings.sentence_weight))  # fmt: skip
@@ -189,4 +201,4 @@ class HybridRetriever:
                                             signals=signals.get(pid, {})))  # fmt: skip
                             seen.add(pid)
                             pulled += 1
-        return hits
+        return hits, dense[0][1] if dense else 0.0
