@@ -136,6 +136,24 @@ class RoutingSettings(_Stage):
     )
 
 
+class ServeSettings(_Stage):
+    """Serving many sessions from one process: the shared runtime and the draft-check queue."""
+
+    check_workers: int = Field(
+        0,
+        ge=0,
+        description="Draft checks run at once in this process (0 = half the cores, at least 1: one check's"
+        " embedding already uses every core, so more workers only slow each check and the answers).",
+    )
+    version_check_s: float = Field(
+        5.0,
+        ge=0,
+        description="Seconds between two reads of the index version (a re-index by another instance on the same"
+        " Chroma server is seen within this delay; one made in this process is seen at once).",
+    )
+    poll_s: float = Field(0.5, gt=0, description="How often a waiting page refreshes its progress, in seconds.")
+
+
 class Settings(BaseSettings):
     """Every knob of the assistant. Each field maps to ``JB_<FIELD_NAME>``; stage fields to ``JB_<STAGE>__<FIELD>``."""
 
@@ -189,6 +207,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="JB_ANSWER__<FIELD>.")
     review: ReviewSettings = Field(default_factory=ReviewSettings, description="JB_REVIEW__<FIELD>.")
     routing: RoutingSettings = Field(default_factory=RoutingSettings, description="JB_ROUTING__<FIELD>.")
+    serve: ServeSettings = Field(default_factory=ServeSettings, description="JB_SERVE__<FIELD>.")
 
     @property
     def index_dir(self) -> Path:

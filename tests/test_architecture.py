@@ -28,6 +28,7 @@ FLOORS: dict[str, int] = {
     "runtime": 6,
     "answer": 7,
     "evaluate": 8,
+    "serve": 8,
     "ui": 9,
     "cli": 9,
     "__main__": 10,
