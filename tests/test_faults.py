@@ -103,9 +103,9 @@ def test_a_corrupted_local_index_is_detected_and_rebuilt(tmp_path: Path) -> None
     settings = make_settings(tmp_path)
     emb = make_embeddings("hashing")
     first = ingest(settings, emb)
-    from chromadb.api.shared_system_client import SharedSystemClient
+    from assistant.index.store import forget_clients
 
-    SharedSystemClient.clear_system_cache()  # a new process would not share the open handle
+    forget_clients(settings)  # a new process would not share the open handle
     (settings.index_dir / "chroma" / "chroma.sqlite3").write_bytes(b"not a database" * 1000)
     runtime = build_runtime(settings, ensure_index=True)
     assert runtime.store.count() == first.chunks_total

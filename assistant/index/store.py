@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -51,7 +52,45 @@ class IndexModelMismatch(IndexError_):
     code = "index_model_mismatch"
 
 
+_clients_lock = threading.Lock()
+_clients: dict[tuple[str, str], ClientAPI] = {}
+
+
+def _client_key(settings: Settings) -> tuple[str, str]:
+    if settings.chroma_host:
+        return ("http", f"{settings.chroma_host}:{settings.chroma_port}")
+    return ("local", str((settings.index_dir / "chroma").resolve()))
+
+
 def make_client(settings: Settings) -> ClientAPI:
+    """The process's Chroma client for this store, created once under a lock and shared by every session.
+
+    Chroma's clients are safe for concurrent use once built, but building several for the same local
+    store at the same time is not: concurrent sessions on a fresh start failed with ``Could not connect to
+    tenant default_tenant``. So each location (a local path, or a server) gets one client per process.
+    """
+    key = _client_key(settings)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = _clients[key] = _new_client(settings)
+        return client
+
+
+def forget_clients(settings: Settings | None = None) -> None:
+    """Drop the shared client of ``settings``' store (all of them when None), and Chroma's own handles:
+    the next ``make_client`` opens the store again, as a new process would."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with _clients_lock:
+        if settings is None:
+            _clients.clear()
+        else:
+            _clients.pop(_client_key(settings), None)
+        SharedSystemClient.clear_system_cache()
+
+
+def _new_client(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         try:
@@ -84,11 +123,9 @@ def read_index_version(settings: Settings) -> str:
 
 def quarantine_local_index(settings: Settings) -> Path:
     """Move an unreadable local index aside (kept for inspection) so a fresh one can be built."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
     path = settings.index_dir / "chroma"
     target = path.with_name(f"chroma.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-    SharedSystemClient.clear_system_cache()
+    forget_clients(settings)
     if path.exists():
         shutil.move(str(path), str(target))
     manifest = settings.index_dir / "manifest.json"
