@@ -128,6 +128,7 @@ def _reindex(runtime: Runtime, *, rebuild: bool = False) -> list[Notice]:
         return [("error", str(exc))]
     finally:
         lock.release()
+    state.refresh_runtime()
     notices: list[Notice] = [
         (
             "success",

@@ -1,22 +1,21 @@
-"""Process-wide resources (cached with ``st.cache_resource``) and per-session state.
+"""Process-wide resources and per-session state.
 
 Nothing here does work at import time. The heavy library modules (Chroma, LangChain, the
 embedder) are imported inside the functions so the first page paints before they load.
 
-- The runtime (embedder, vector store, retriever) and the asker are keyed on the settings and on
-  ``index_version(settings)``, read from the Chroma collection: an ingestion run (CLI, Administration
-  page, or another instance on the same Chroma server) writes a new version there, the key changes,
-  and the next page run opens a fresh retriever.
+- The runtime (embedder, vector store, retriever) and the asker come from the process's
+  :class:`~assistant.serve.host.RuntimeHost`: built once in the background (indexing an empty store
+  first), shared by every session, rebuilt when the index version changes (an ingestion by the CLI, the
+  Administration page, or another instance on the same Chroma server). Sessions that arrive during a
+  build wait with a progress line; a failed build is one French message with a retry.
 - The reviewer needs no index (only the référentiel and the embedder), so the check page works
   even when the index is unavailable.
-- The first indexing of an empty data directory happens once, under a lock, with a progress bar.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from assistant.answer.ask import Asker
     from assistant.review.service import Reviewer
     from assistant.runtime import Runtime
+    from assistant.serve.host import RuntimeHost, Served
 
 _ingest_lock = threading.Lock()
 
@@ -58,26 +58,6 @@ class ReviewerBundle:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _runtime(key: str, version: str) -> Runtime:
-    from assistant.runtime import build_runtime
-
-    del key, version  # cache keys only
-    return build_runtime(get_settings(), ensure_index=True)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _asker(key: str, version: str) -> AskerBundle:
-    from assistant.answer.ask import Asker
-    from assistant.llm.models import LLMConfigError
-
-    runtime = _runtime(key, version)
-    try:
-        return AskerBundle(Asker(runtime), None)
-    except LLMConfigError as exc:
-        return AskerBundle(Asker(runtime, use_settings_model=False), str(exc))
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
 def _reviewer(key: str) -> ReviewerBundle:
     from assistant.llm.models import LLMConfigError, make_chat_model, model_label
     from assistant.review.service import Reviewer
@@ -94,81 +74,67 @@ def _reviewer(key: str) -> ReviewerBundle:
     return ReviewerBundle(reviewer, error)
 
 
-def _first_indexing(config: Settings) -> None:
-    """Build an empty index with visible progress (other sessions wait on the lock).
+def host() -> RuntimeHost:
+    from assistant.serve.host import shared_host
 
-    Same rule as ``build_runtime(ensure_index=True)``: index only when the store is empty.
+    return shared_host(settings())
+
+
+def served() -> Served | None:
+    """The runtime and asker every session shares, or None after showing why they are unavailable.
+
+    The first session to arrive starts the build (in the background); every session waits for it here with
+    a progress line instead of building its own. A failure is shown as one French message with a retry.
     """
-    from assistant.index.ingest import ingest
-    from assistant.index.store import VectorStore
-    from assistant.runtime import embedding_for, index_version
-
-    if index_version(config):
-        return
-    lock = ingest_lock()
-    if not lock.acquire(blocking=False):
-        with st.spinner("Indexation du corpus en cours (lancée par une autre session)…"):
-            lock.acquire()
-    try:
-        if index_version(config):
-            return
-        with st.spinner("Chargement du modèle d'embeddings…"):
-            embedding = embedding_for(config)
-            store = VectorStore(config, embedding)
-        if store.count() > 0:
-            return  # built elsewhere (a shared Chroma server, another instance): reuse it as build_runtime does
-        with st.status("Première indexation du corpus…", expanded=True) as status:
-            st.write(
-                "Le référentiel et les supports de cours sont indexés une seule fois ; "
-                "les démarrages suivants réutilisent l'index."
-            )
-            bar = st.progress(0.0, text="Découpage des documents…")
-
-            def progress(source: str, done: int, total: int) -> None:
-                bar.progress(min(done / max(total, 1), 1.0), text=f"{Path(source).name} — {done}/{total} passages")
-
-            summary = ingest(config, embedding, progress=progress, store=store)
-            status.update(
-                label=f"Index prêt : {summary.documents} documents, {summary.chunks_total} passages "
-                f"({summary.seconds:.0f} s)",
-                state="complete",
-                expanded=False,
-            )
-    finally:
-        lock.release()
+    runtime_host = host()
+    status = runtime_host.status()
+    if status.served is None and status.phase == "building":
+        poll = settings().serve.poll_s
+        with st.status("Préparation de l'assistant…", expanded=True) as box:
+            line = st.empty()
+            while status.phase == "building":
+                if status.fraction is None:
+                    line.caption(status.stage)
+                else:
+                    line.progress(min(status.fraction, 1.0), text=status.stage)
+                status = runtime_host.wait(poll)
+            if status.served is not None:
+                box.update(label=status.served.indexed or "Assistant prêt", state="complete", expanded=False)
+            else:
+                box.update(label="L'assistant n'a pas pu démarrer", state="error", expanded=False)
+    if status.served is None:
+        st.error(status.error or "L'assistant n'est pas disponible.", icon=":material/error:")
+        st.button("Réessayer", icon=":material/refresh:", on_click=runtime_host.retry, key="jb_runtime_retry")
+        return None
+    return status.served
 
 
 def runtime() -> Runtime | None:
     """The shared runtime, or None after showing why it is unavailable."""
-    with st.spinner("Chargement de l'assistant…"):
-        from assistant.index.embeddings import EmbeddingConfigError
-        from assistant.index.store import IndexError_
-        from assistant.runtime import index_version
+    current = served()
+    return current.runtime if current is not None else None
 
-    config = settings()
-    try:
-        _first_indexing(config)
-        with st.spinner("Ouverture de l'index…"):
-            return _runtime(fingerprint(config), index_version(config))
-    except IndexError_ as exc:
-        st.error(str(exc), icon=":material/error:")
-    except EmbeddingConfigError as exc:
-        st.error(f"Configuration des embeddings invalide : {exc}", icon=":material/error:")
-    return None
+
+def refresh_runtime() -> None:
+    """This process re-indexed: build the runtime of the new index now (other sessions keep answering with
+    the previous one until it is ready, then switch)."""
+    runtime_host = host()
+    runtime_host.refresh()
+    status = runtime_host.status()
+    with st.spinner("Mise à jour de l'assistant avec le nouvel index…"):
+        while status.phase == "building":
+            status = runtime_host.wait(settings().serve.poll_s)
 
 
 def asker() -> AskerBundle | None:
-    from assistant.pack.loader import ReferentielDataError
-    from assistant.runtime import index_version
-
-    if runtime() is None:
+    current = served()
+    if current is None:
         return None
-    config = settings()
-    try:
-        return _asker(fingerprint(config), index_version(config))
-    except ReferentielDataError as exc:  # e.g. a pack without routes.yaml
-        st.error(str(exc), icon=":material/error:")
+    if current.asker is None:  # e.g. a pack without routes.yaml
+        message = current.asker_error or "L'assistant ne peut pas répondre avec ce référentiel."
+        st.error(message, icon=":material/error:")
         return None
+    return AskerBundle(current.asker, current.config_error)
 
 
 def reviewer() -> ReviewerBundle | None:
