@@ -35,6 +35,7 @@ class Turn:
     question: str
     audience: str
     answer: Answer
+    view: components.AnswerView  # what the answer renders to, computed once
     rated: str | None = None  # "up" / "down" once logged
 
 
@@ -84,7 +85,7 @@ def _render_turn(turn: Turn) -> None:
 
 
 def _render_answer_block(turn: Turn) -> None:
-    components.render_answer(turn.answer)
+    components.render_view(turn.view)
     cols = st.columns([1, 9], vertical_alignment="center")
     with cols[0]:
         st.feedback("thumbs", key=f"fb_{turn.id}", on_change=_on_rating, args=(turn.id,), disabled=bool(turn.rated))
@@ -106,10 +107,9 @@ def _stream_answer(asker: Asker, question: str, audience: Audience, history: lis
             elif event.kind == "final":
                 final["answer"] = event.answer
 
-    if asker.mode == "extractive":
-        with st.spinner("Recherche dans le référentiel et les supports de cours…"):
-            for _ in tokens():
-                pass
+    if asker.mode == "extractive":  # answered in tens of milliseconds: no spinner to draw and remove
+        for _ in tokens():
+            pass
     else:
         draft = st.empty()
         with draft.container():
@@ -153,36 +153,53 @@ def render() -> None:
         "Critères, évaluations, blocs, options, modalités : chaque réponse cite le référentiel ou les "
         "supports de cours. Quand l'information n'est pas dans nos documents, l'assistant le dit.",
     )
-    audience = _controls()
+    _controls()
     bundle = state.asker()
     if bundle is None:
         return
     if bundle.config_error:
         st.warning(f"{bundle.config_error} — l'assistant répond hors ligne.", icon=":material/warning:")
     st.caption(f"Mode de réponse : {components.mode_label(bundle.asker.mode)}")
+    _conversation()
 
+
+@st.fragment
+def _conversation() -> None:
+    """The chat alone: a question, a rating or a starter reruns this part only, not the page around it.
+
+    Past turns are redrawn from what they rendered to (``Turn.view``); only the new answer is computed.
+    """
+    bundle = state.asker()  # the shared asker (a re-index in the meantime gives the new one)
+    if bundle is None:
+        return
+    audience = str(st.session_state.get(AUDIENCE, "candidate"))
     turns = _turns()
     pack = bundle.asker.service.pack
+    history = st.container()
     example = next(iter(pack.vocab.codes.examples), "")
     hint = f" (ex. : « Que faut-il pour le {example} ? »)" if example else ""
     typed = st.chat_input(f"Posez votre question{hint}", max_chars=1000)
     question = (typed or st.session_state.pop(PENDING, None) or "").strip()
-    if not turns and not question:
-        _starters(pack, audience)
-    for turn in turns:
-        _render_turn(turn)
-    if not question:
-        return
+    with history:
+        if not turns and not question:
+            _starters(pack, audience)
+        for turn in turns:
+            _render_turn(turn)
+        if question:
+            _answer(bundle.asker, question, audience, turns)
+
+
+def _answer(asker: Asker, question: str, audience: str, turns: list[Turn]) -> None:
     from assistant.index.store import IndexError_
 
     with st.chat_message("user"):
         st.markdown(components.safe(question))
     with st.chat_message("assistant"):
         try:
-            answer = _stream_answer(bundle.asker, question, cast("Audience", audience), _history(turns))
+            answer = _stream_answer(asker, question, cast("Audience", audience), _history(turns))
         except IndexError_ as exc:  # the Chroma server went away mid-session
             st.error(str(exc), icon=":material/error:")
             return
-        turn = Turn(id=uuid.uuid4().hex[:12], question=question, audience=audience, answer=answer)
+        turn = Turn(uuid.uuid4().hex[:12], question, audience, answer, components.answer_view(answer))
         turns.append(turn)
         _render_answer_block(turn)

@@ -7,6 +7,7 @@ report module's ``escape_md``) or as plain text, never with ``unsafe_allow_html`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -91,28 +92,54 @@ def source_title(source: Source) -> str:
     return label
 
 
-def render_sources(sources: list[Source]) -> None:
-    """One expander per cited source (document, page/section, codes, passage)."""
-    if not sources:
-        return
-    st.markdown("**Sources**")
-    for source in sources:
-        with st.expander(source_title(source)):
-            st.caption(f"Document : `{source.source}`" + (f" — page {source.page}" if source.page else ""))
-            if source.section:
-                st.caption(f"Section : {safe(source.section)}")
-            if source.codes:
-                st.caption(f"Codes : {', '.join(source.codes)}")
-            st.markdown(source.text)
+@dataclass(frozen=True)
+class SourceView:
+    title: str
+    body: str  # where it comes from (small print), then the passage
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """What an answer renders to, computed once: a past message is redrawn from it, not recomputed."""
+
+    markdown: str
+    sources: tuple[SourceView, ...]
+    notes: str
+
+
+def source_view(source: Source) -> SourceView:
+    place = [f"Document : `{source.source}`" + (f" — page {source.page}" if source.page else "")]
+    if source.section:
+        place.append(f"Section : {safe(source.section)}")
+    if source.codes:
+        place.append(f"Codes : {', '.join(source.codes)}")
+    small = "  \n".join(f":small[:gray[{line}]]" for line in place)
+    return SourceView(source_title(source), f"{small}\n\n{source.text}")
+
+
+def answer_view(answer: Answer) -> AnswerView:
+    notes = [answer_warning_text(w) for w in answer.warnings]
+    return AnswerView(
+        answer.answer,
+        tuple(source_view(s) for s in answer.sources),
+        ":material/info: " + " ".join(dict.fromkeys(notes)) if notes else "",
+    )
+
+
+def render_view(view: AnswerView) -> None:
+    """The verified answer, one expander per cited source, discreet notes (two elements per source)."""
+    st.markdown(view.markdown)
+    if view.sources:
+        st.markdown("**Sources**")
+        for source in view.sources:
+            with st.expander(source.title):
+                st.markdown(source.body)
+    if view.notes:
+        st.caption(view.notes)
 
 
 def render_answer(answer: Answer) -> None:
-    """The verified answer, its sources and discreet notes."""
-    st.markdown(answer.answer)
-    render_sources(answer.sources)
-    notes = [answer_warning_text(w) for w in answer.warnings]
-    if notes:
-        st.caption(":material/info: " + " ".join(dict.fromkeys(notes)))
+    render_view(answer_view(answer))
 
 
 def sidebar() -> None:
