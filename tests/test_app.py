@@ -10,7 +10,10 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,7 @@ APP = str(ROOT / "streamlit_app.py")
 DRAFTS = ROOT / "evals" / "drafts"
 PASSWORD = "jury-blanc-admin-test"
 E2_CODES = ["CR5", "CR6", "CR7", "CR8", "CR9", "CR10"]
+CHECK_WAIT_S = 240.0
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 QUESTION_PAGE = "assistant/ui/pages/question.py"
@@ -90,12 +94,31 @@ def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     return matches[0]
 
 
-def check(at: AppTest, key: str, name: str, data: bytes, mime: str = "text/markdown") -> AppTest:
+def check_pending(at: AppTest) -> bool:
+    return "check_job" in at.session_state and bool(at.session_state["check_job"])
+
+
+def wait_for_check(at: AppTest, timeout: float = CHECK_WAIT_S) -> AppTest:
+    """Re-run the page until the queued check is settled (AppTest does not run ``run_every`` fragments)."""
+    deadline = time.monotonic() + timeout
+    while check_pending(at):
+        assert time.monotonic() < deadline, f"the check did not finish within {timeout:.0f} s"
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
+def start_check(at: AppTest, key: str, name: str, data: bytes, mime: str = "text/markdown") -> AppTest:
     at.selectbox(key="check_eval").set_value(key).run()
     at.file_uploader(key="check_file").upload(name, data, mime).run()
     button(at, "Vérifier mon livrable").click().run()
     assert not at.exception, at.exception
     return at
+
+
+def check(at: AppTest, key: str, name: str, data: bytes, mime: str = "text/markdown") -> AppTest:
+    return wait_for_check(start_check(at, key, name, data, mime))
 
 
 def draft(name: str) -> bytes:
@@ -300,6 +323,75 @@ def test_injection_and_wrong_evaluation_are_prominent_errors(app_env: AppEnv) ->
     check(at, "E2", "dashboard.md", draft("wrong_eval_dashboard_declare_e2.md"))
     assert any("autre évaluation" in e.value for e in at.error)
     assert list(at.dataframe[0].value["Critère"]) == E2_CODES
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_a_check_logs_no_missing_script_run_context_warning(app_env: AppEnv) -> None:
+    # Streamlit's loggers do not propagate to the root (so caplog misses them): listen on each of them.
+    handler = _Records()
+    names = ["", "streamlit", *(n for n in logging.root.manager.loggerDict if n.startswith("streamlit"))]
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        at = open_app(CHECK_PAGE)
+        check(at, "E2", "e2_tableaux_microbrasserie.md", draft("e2_tableaux_microbrasserie.md"))
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    assert list(at.dataframe[0].value["Critère"]) == E2_CODES
+    # The test's own thread drives AppTest outside any script run (AppTest itself logs the warning there):
+    # only the script thread and the check workers matter.
+    here = threading.current_thread().name
+    messages = [f"{r.threadName}: {r.getMessage()}" for r in handler.records if r.threadName != here]
+    assert not [m for m in messages if "ScriptRunContext" in m], messages
+    assert not [m for m in messages if m.startswith("jb-check")], messages
+
+
+def test_a_pending_check_shows_its_place_and_refuses_a_second_one(app_env: AppEnv) -> None:
+    from assistant.serve.checks import shared_check_queue
+    from assistant.settings import get_settings
+
+    queue = shared_check_queue(get_settings())
+    gate = threading.Event()
+    holders = [queue.submit(f"test-holder-{i}", lambda progress: gate.wait(60)) for i in range(queue.workers)]
+    try:
+        at = start_check(
+            open_app(CHECK_PAGE), "E2", "e2_tableaux_microbrasserie.md", draft("e2_tableaux_microbrasserie.md")
+        )
+        job_id = at.session_state["check_job"]
+        job = queue.get(job_id)
+        assert job is not None and job.state == "queued"
+        ahead = f"{queue.workers} vérification{'s' if queue.workers > 1 else ''} avant la vôtre"
+        assert any(ahead in i.value for i in at.info), texts(at.info)
+        assert button(at, "Vérifier mon livrable").disabled
+        assert "Une vérification est en cours dans cet onglet." in texts(at.caption)
+        # A click that slips through before the button is redrawn disabled (same tab id) is refused by the queue.
+        twin = open_app(CHECK_PAGE)
+        twin.session_state["check_session"] = at.session_state["check_session"]
+        start_check(twin, "E2", "autre.md", draft("e2_tableaux_microbrasserie.md"))
+        assert any("déjà en cours dans cet onglet" in w.value for w in twin.warning), texts(twin.warning)
+        assert not check_pending(twin)
+        pending = queue.pending(at.session_state["check_session"])
+        assert pending is not None and pending.id == job_id  # the first check is kept
+    finally:
+        gate.set()
+    wait_for_check(at)
+    assert not at.error and list(at.dataframe[0].value["Critère"]) == E2_CODES
+    for holder in holders:
+        queue.collect(holder.id)
+    at.session_state["check_job"] = "oublie-par-la-file"  # e.g. a queue restarted under a live session
+    at.run()
+    assert not at.exception and not check_pending(at) and not at.error
+    assert list(at.dataframe[0].value["Critère"]) == E2_CODES  # the last report is still shown
 
 
 # ---- Référentiel ---------------------------------------------------------------------------

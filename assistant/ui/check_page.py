@@ -1,5 +1,9 @@
 """Page « Vérifier mon livrable »: a formative, per-criterion review of an uploaded draft.
 
+The check itself runs on the process-wide queue of ``assistant.serve.checks`` (never in this script
+thread): the page submits it, then a fragment polls it (place in the queue, then stage) and reruns the
+page once the report is ready. The worker never calls ``st.*``.
+
 Privacy: the uploaded bytes are read from Streamlit's in-memory upload and passed to the
 library as ``bytes``; nothing is written to disk, indexed or logged. The report (and its Word
 and Markdown renderings) lives in this session's state until the session ends.
@@ -7,6 +11,8 @@ and Markdown renderings) lives in this session's state until the session ends.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 import streamlit as st
 
+from assistant.serve.checks import CheckBusy, CheckQueue, Progress, shared_check_queue
 from assistant.ui import components, report_diff, state
 from assistant.ui.components import safe, status_label
 
@@ -27,6 +34,8 @@ if TYPE_CHECKING:
 
 CURRENT = "check_current"
 ERROR = "check_error"
+JOB = "check_job"  # id of this session's queued or running check
+SESSION = "check_session"  # this tab's id in the check queue
 LAST_BY_EVAL = "check_last_by_eval"
 PRIVACY = "Votre document reste dans cette session ; il n'est ni stocké ni indexé."
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,6 +55,16 @@ STATUS_BACKGROUND: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class CheckOutput:
+    """What a check job returns (built in a worker thread)."""
+
+    report: Report
+    markdown: str
+    docx: bytes
+    notes: tuple[str, ...]  # one line per finished stage
+
+
 @dataclass
 class CheckResult:
     report: Report
@@ -54,6 +73,7 @@ class CheckResult:
     checked_at: datetime
     previous: Report | None = None
     previous_at: datetime | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -82,51 +102,116 @@ def _download_name(report: Report, suffix: str) -> str:
     return f"avis-{report.evaluation}-{stem}{suffix}"
 
 
-def run_check(reviewer: Reviewer, data: bytes, filename: str, key: str) -> None:
-    """Load, review and render, with one status line per stage; results go to the session state."""
-    from assistant.documents import DocumentError
+def check_work(reviewer: Reviewer, data: bytes, filename: str, key: str) -> Callable[[Progress], CheckOutput]:
+    """The check as a job for the queue: load, review and render, reporting each stage; no ``st.*`` call.
+
+    ``DocumentError`` and ``ReviewInputError`` escape with their French message (see ``EXPECTED``).
+    """
     from assistant.review.report_docx import render_docx
     from assistant.review.report_markdown import render_markdown
-    from assistant.review.service import ReviewInputError
 
-    st.session_state[ERROR] = None
-    with st.status("Lecture du document…", expanded=True) as status:
-        try:
-            doc = reviewer.load(data, filename=filename)
-        except DocumentError as exc:
-            status.update(label="Le document n'a pas pu être lu", state="error", expanded=False)
-            st.session_state[ERROR] = exc.message
-            st.session_state[CURRENT] = None
-            return
+    def work(progress: Progress) -> CheckOutput:
+        progress("Lecture du document…")
+        doc = reviewer.load(data, filename=filename)
         words = len(doc.text.split())
         where = f"{doc.pages} page(s), " if doc.pages else ""
-        st.write(f":material/check_circle: Lecture : {where}{words} mots.")
-        status.update(label="Analyse des critères…")
-        try:
-            report = reviewer.review(doc, key, file_label=doc.name)
-        except ReviewInputError as exc:
-            status.update(label="Le document ne peut pas être vérifié", state="error", expanded=False)
-            st.session_state[ERROR] = exc.message
-            st.session_state[CURRENT] = None
-            return
-        st.write(f":material/check_circle: Analyse : {len(report.criteria)} critères de {report.evaluation} examinés.")
-        status.update(label="Rédaction du rapport…")
+        notes = [f":material/check_circle: Lecture : {where}{words} mots."]
+        progress("Analyse des critères…")
+        report = reviewer.review(doc, key, file_label=doc.name)
+        notes.append(
+            f":material/check_circle: Analyse : {len(report.criteria)} critères de {report.evaluation} examinés."
+        )
+        progress("Rédaction du rapport…")
         markdown = render_markdown(report)
         docx = render_docx(report)
-        st.write(":material/check_circle: Rapport prêt (Word et Markdown).")
-        status.update(label="Vérification terminée", state="complete", expanded=False)
+        notes.append(":material/check_circle: Rapport prêt (Word et Markdown).")
+        return CheckOutput(report, markdown, docx, tuple(notes))
+
+    return work
+
+
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose French ``.message`` is shown as is (anything else gets the queue's generic message)."""
+    from assistant.documents import DocumentError
+    from assistant.review.service import ReviewInputError
+
+    return (DocumentError, ReviewInputError)
+
+
+def _session_id() -> str:
+    """This tab's id for the queue's one-check-per-session rule (kept in the session state)."""
+    if SESSION not in st.session_state:
+        st.session_state[SESSION] = uuid.uuid4().hex
+    return str(st.session_state[SESSION])
+
+
+def start_check(reviewer: Reviewer, data: bytes, filename: str, key: str) -> None:
+    """Queue a check for this session and rerun; a second one while the first is pending gets a warning."""
+    queue = shared_check_queue(state.settings())
+    try:
+        job = queue.submit(
+            _session_id(), check_work(reviewer, data, filename, key), label=key, expected=expected_errors()
+        )
+    except CheckBusy as exc:
+        st.warning(exc.message, icon=":material/hourglass_top:")
+        return
+    st.session_state[JOB] = job.id
+    st.session_state[ERROR] = None
+    st.rerun()  # redraw the page with the button disabled and the queue position
+
+
+def settle(queue: CheckQueue, job_id: str) -> bool:
+    """Move a finished job's outcome into the session state (and out of the queue); False if not finished."""
+    job = queue.collect(job_id)
+    if job is None:
+        return False
+    st.session_state[JOB] = None
+    if job.state == "failed" or not isinstance(job.result, CheckOutput):
+        st.session_state[ERROR] = job.error
+        st.session_state[CURRENT] = None
+        return True
+    output = job.result
     now = datetime.now()
     last = state.session_dict(LAST_BY_EVAL)
-    previous = cast("LastCheck | None", last.get(report.evaluation))
+    previous = cast("LastCheck | None", last.get(output.report.evaluation))
     st.session_state[CURRENT] = CheckResult(
-        report,
-        markdown,
-        docx,
+        output.report,
+        output.markdown,
+        output.docx,
         now,
         previous.report if previous else None,
         previous.checked_at if previous else None,
+        output.notes,
     )
-    last[report.evaluation] = LastCheck(report, now)
+    st.session_state[ERROR] = None
+    last[output.report.evaluation] = LastCheck(output.report, now)
+    return True
+
+
+def ahead_text(count: int) -> str:
+    if count <= 0:
+        return "Votre vérification démarre…"
+    if count == 1:
+        return "1 vérification avant la vôtre."
+    return f"{count} vérifications avant la vôtre."
+
+
+def _poll(job_id: str) -> None:
+    """Body of the polling fragment: the job's place in the queue or its stage; a full rerun once finished."""
+    queue = shared_check_queue(state.settings())
+    job = queue.get(job_id)
+    if job is None or job.finished:
+        if job is None or not settle(queue, job_id):
+            st.session_state[JOB] = None
+        st.rerun()
+        return
+    if job.state == "queued":
+        st.info(
+            f"{ahead_text(queue.ahead(job_id))} Elle démarrera automatiquement ; le rapport s'affichera ici.",
+            icon=":material/hourglass_top:",
+        )
+    else:
+        st.status(job.stage or "Vérification en cours…", state="running")
 
 
 def _render_warning(warning: ReviewWarning) -> None:
@@ -318,11 +403,34 @@ def render() -> None:
         key="check_file",
     )
     st.caption(f"Formats : PDF, DOCX, MD, TXT — {max_mb} Mo maximum. :material/lock: {PRIVACY}")
-    if st.button("Vérifier mon livrable", type="primary", icon=":material/search:", disabled=upload is None) and upload:
-        run_check(reviewer, upload.getvalue(), upload.name, key)
+    queue = shared_check_queue(state.settings())
+    job_id = st.session_state.get(JOB)
+    if job_id and queue.get(str(job_id)) is None:
+        st.session_state[JOB] = job_id = None  # the queue forgot it (e.g. restarted): nothing to wait for
+    if job_id:
+        settle(queue, str(job_id))  # finished between two runs
+        job_id = st.session_state.get(JOB)
+    clicked = st.button(
+        "Vérifier mon livrable",
+        type="primary",
+        icon=":material/search:",
+        disabled=upload is None or bool(job_id),
+    )
+    if job_id:
+        st.caption("Une vérification est en cours dans cet onglet.")
+    if clicked and upload:
+        start_check(reviewer, upload.getvalue(), upload.name, key)
+    job_id = st.session_state.get(JOB)
+    if job_id:
+        st.fragment(_poll, run_every=state.settings().serve.poll_s)(str(job_id))
+        return  # the previous report is replaced when this check finishes
+    result = st.session_state.get(CURRENT)
+    if isinstance(result, CheckResult) and result.notes:
+        with st.status("Vérification terminée", state="complete", expanded=False):
+            for note in result.notes:
+                st.write(note)
     error = st.session_state.get(ERROR)
     if error:
         st.error(safe(str(error)), icon=":material/block:")
-    result = st.session_state.get(CURRENT)
     if isinstance(result, CheckResult):
         render_result(result)
