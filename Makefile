@@ -44,6 +44,7 @@ bench: install ## benchmarks (figures printed and written to evals/results/)
 	$(PY) -m evals.bench_cold
 	$(PY) -m evals.bench_cold_check
 	$(PY) -m evals.bench_first_run
+	$(PY) -m evals.bench_load
 
 eval: install ## the project's own dev sets
 	$(PY) -m assistant eval

@@ -42,6 +42,20 @@ LAUNCH_ARGS = [
 TITLE = "Poser une question"
 
 
+def append_history(path: Path, entry: dict[str, Any]) -> None:
+    """Append ``entry`` to the JSON list kept in ``path`` (started afresh if the file is not such a list)."""
+    history: list[dict[str, Any]] = []
+    if path.is_file():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            history = loaded if isinstance(loaded, list) else []
+        except ValueError:
+            history = []
+    history.append(entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(history, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -126,22 +140,14 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         runs.append(result)
-    history: list[dict[str, Any]] = []
-    if RESULTS.is_file():
-        try:
-            loaded = json.loads(RESULTS.read_text(encoding="utf-8"))
-            history = loaded if isinstance(loaded, list) else []
-        except ValueError:
-            history = []
-    history.append(
+    append_history(
+        RESULTS,
         {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
             "runs": runs,
-        }
+        },
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(history, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"appended to {RESULTS.relative_to(ROOT)}")
     return 0
 

@@ -4,7 +4,8 @@
 
 Scenarios, each on a fresh ``streamlit run`` with an empty data directory (the first page load indexes):
 
-- ``ask-N``: N browser contexts arrive together; each waits for the chat input, then asks 2 questions;
+- ``ask-N``: N browser contexts arrive together; each waits for the chat input; once the pages have settled
+  (``SETTLE_S``), all of them ask 2 questions, pressing Enter at the same moment;
 - ``mixed``: one user checks a draft alone twice (the second, warm, is the check's *time alone*), then 8 new
   users arrive together: 2 check the same draft while 6 ask 2 questions each;
 - ``--arrivals K``: K more fresh starts with 8 users arriving together (crashes and tracebacks only).
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import re
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from evals.bench_app import CHROMIUM, LAUNCH_ARGS
+from evals.bench_app import CHROMIUM, LAUNCH_ARGS, append_history
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -60,6 +60,9 @@ QUESTIONS = [
 ]
 QUESTIONS_PER_USER = 2
 READY_S = 180.0
+# After arriving, a page keeps working for a few seconds (fonts, layout): 8 fresh pages use about half a core
+# each meanwhile. Users read the page before typing, so questions start once pages have settled.
+SETTLE_S = 5.0
 ANSWER_S = 60.0
 CHECK_S = 240.0
 TRACEBACK = re.compile(r"Traceback\s*\(most recent call last\)")
@@ -298,6 +301,7 @@ async def scenario_ask(browser: Browser, users: int, workdir: Path, env: dict[st
     """N users arrive together on a fresh start; once all are ready (or failed), each asks 2 questions."""
     with app_server(workdir / f"data-ask{users}", workdir / f"ask{users}.log", env=env) as server:
         runs = list(await asyncio.gather(*(arrive(browser, server.url, uid) for uid in range(users))))
+        await asyncio.sleep(SETTLE_S)
         cpu0 = server.cpu_seconds()
         await asyncio.gather(*(ask_all(run) for run in runs))
         cpu = server.cpu_seconds() - cpu0
@@ -322,6 +326,7 @@ async def scenario_mixed(browser: Browser, workdir: Path, env: dict[str, str], u
         for run in runs[:checkers]:
             if run.page is not None and not run.error:
                 await open_check_page(run.page, DRAFT_KEY, DRAFT)
+        await asyncio.sleep(SETTLE_S)
         submitted = [asyncio.Event() for _ in range(checkers)]
 
         async def all_submitted() -> None:
@@ -459,24 +464,16 @@ def main(argv: list[str] | None = None) -> int:
         data_dirs = sorted(workdir.glob("data-*"))
         yardstick = in_process(data_dirs[0]) if data_dirs else None
     print_table(results, yardstick)
-    history: list[dict[str, Any]] = []
-    if RESULTS.is_file():
-        try:
-            loaded = json.loads(RESULTS.read_text(encoding="utf-8"))
-            history = loaded if isinstance(loaded, list) else []
-        except ValueError:
-            history = []
-    history.append(
+    append_history(
+        RESULTS,
         {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "label": args.label,
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
             "yardstick_in_process": yardstick,
             "scenarios": results,
-        }
+        },
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(history, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"appended to {RESULTS.relative_to(ROOT)}")
     return 0
 
