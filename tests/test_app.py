@@ -551,3 +551,33 @@ def test_report_diff_names_progress_and_regression() -> None:
         ("CR7", "partial", "partial", "inchangé"),
     ]
     assert summary(changes) == "1 critère en progrès, 1 critère en recul, 1 critère inchangé."
+
+
+def test_a_failed_start_is_one_french_message_with_a_retry(app_env: AppEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No traceback on the page: the build's failure is explained once, and « Réessayer » builds again."""
+    from assistant.serve import host as host_module
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("JB_SERVE__POLL_S", "0.13")  # settings of their own: a host of their own
+    _clear_settings()
+    attempts: list[int] = []
+
+    def flaky(settings, stage):  # type: ignore[no-untyped-def]
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("chroma exploded: internal detail")
+        return host_module.build_served(settings, stage)
+
+    settings = get_settings()
+    monkeypatch.setitem(host_module._hosts, settings.model_dump_json(), host_module.RuntimeHost(settings, build=flaky))
+    try:
+        at = open_app()
+        assert [e.value for e in at.error] == [host_module.UNEXPECTED]
+        assert "internal detail" not in str([e.value for e in at.error]) and not at.exception
+        assert not at.chat_input
+        button(at, "Réessayer").click().run()
+        assert not at.error and at.chat_input  # ready to answer after the retry
+        assert len(attempts) == 2
+    finally:
+        monkeypatch.delenv("JB_SERVE__POLL_S")
+        _clear_settings()
