@@ -175,18 +175,17 @@ def _conversation() -> None:
     audience = str(st.session_state.get(AUDIENCE, "candidate"))
     turns = _turns()
     pack = bundle.asker.service.pack
-    history = st.container()
     example = next(iter(pack.vocab.codes.examples), "")
     hint = f" (ex. : « Que faut-il pour le {example} ? »)" if example else ""
-    typed = st.chat_input(f"Posez votre question{hint}", max_chars=1000)
+    with st.bottom:  # pinned under the page, as a chat input outside a fragment would be
+        typed = st.chat_input(f"Posez votre question{hint}", max_chars=1000)
     question = (typed or st.session_state.pop(PENDING, None) or "").strip()
-    with history:
-        if not turns and not question:
-            _starters(pack, audience)
-        for turn in turns:
-            _render_turn(turn)
-        if question:
-            _answer(bundle.asker, question, audience, turns)
+    if not turns and not question:
+        _starters(pack, audience)
+    for turn in turns:
+        _render_turn(turn)
+    if question:
+        _answer(bundle.asker, question, audience, turns)
 
 
 def _answer(asker: Asker, question: str, audience: str, turns: list[Turn]) -> None:
