@@ -41,7 +41,8 @@ def fingerprint(config: Settings) -> str:
 
 
 def ingest_lock() -> threading.Lock:
-    """One ingestion at a time in this process (first indexing, Administration page)."""
+    """One re-indexing at a time from the Administration page (the first indexing happens once, inside the
+    runtime's single build)."""
     return _ingest_lock
 
 
