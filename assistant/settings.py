@@ -145,6 +145,14 @@ class ServeSettings(_Stage):
         description="Draft checks run at once in this process (0 = half the cores, at least 1: one check's"
         " embedding already uses every core, so more workers only slow each check and the answers).",
     )
+    check_niceness: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="CPU niceness of the draft-check workers and the engine threads they start (0 = same"
+        " priority as answers; higher = checks yield the cores to answers when both run). 10 vs 0, one run each"
+        " of 2 checks while 6 ask in Chromium: answers p95 2.17 s vs 2.48 s, checks no slower.",
+    )
     version_check_s: float = Field(
         5.0,
         ge=0,

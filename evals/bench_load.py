@@ -427,6 +427,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> list[dict[str, Any]]:
     from playwright.async_api import async_playwright
 
     env = {"JB_EMBEDDINGS": args.embeddings} if args.embeddings else {}
+    env.update(item.split("=", 1) for item in args.env)
     results: list[dict[str, Any]] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
@@ -452,6 +453,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="Also run 2 draft checks while 6 users ask (default: yes).")  # fmt: skip
     parser.add_argument("--arrivals", type=int, default=0, help="Extra fresh starts with 8 users (crashes only).")
     parser.add_argument("--embeddings", default=None, help="JB_EMBEDDINGS for the app (default: configured).")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="JB_NAME=VALUE",
+        help="A setting for the app under test (repeatable), e.g. JB_SERVE__CHECK_WORKERS=2.",
+    )
     parser.add_argument("--label", default="", help="A note stored with the results (e.g. a commit).")
     args = parser.parse_args(argv)
     args.users = [int(u) for u in str(args.users).split(",") if u.strip()]

@@ -15,6 +15,7 @@ import pytest
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from streamlit.testing.v1 import AppTest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -69,6 +70,25 @@ def stop_server(proc: subprocess.Popen[bytes], *, grace_s: float = 15) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
+
+
+CHECK_WAIT_S = 240.0
+
+
+def check_pending(at: AppTest) -> bool:
+    """True while this AppTest session has a draft check queued or running."""
+    return "check_job" in at.session_state and bool(at.session_state["check_job"])
+
+
+def wait_for_check(at: AppTest, timeout: float = CHECK_WAIT_S) -> AppTest:
+    """Re-run the page until the queued check is settled (AppTest does not run ``run_every`` fragments)."""
+    deadline = time.monotonic() + timeout
+    while check_pending(at):
+        assert time.monotonic() < deadline, f"the check did not finish within {timeout:.0f} s"
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
+    return at
 
 
 @pytest.fixture(scope="session")

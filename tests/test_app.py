@@ -13,12 +13,12 @@ import json
 import logging
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import check_pending, wait_for_check
 from streamlit.testing.v1 import AppTest
 
 from assistant.review.models import STATUS_EMOJI, STATUS_FR
@@ -28,7 +28,6 @@ APP = str(ROOT / "streamlit_app.py")
 DRAFTS = ROOT / "evals" / "drafts"
 PASSWORD = "jury-blanc-admin-test"
 E2_CODES = ["CR5", "CR6", "CR7", "CR8", "CR9", "CR10"]
-CHECK_WAIT_S = 240.0
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 QUESTION_PAGE = "assistant/ui/pages/question.py"
@@ -92,21 +91,6 @@ def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
     return matches[0]
-
-
-def check_pending(at: AppTest) -> bool:
-    return "check_job" in at.session_state and bool(at.session_state["check_job"])
-
-
-def wait_for_check(at: AppTest, timeout: float = CHECK_WAIT_S) -> AppTest:
-    """Re-run the page until the queued check is settled (AppTest does not run ``run_every`` fragments)."""
-    deadline = time.monotonic() + timeout
-    while check_pending(at):
-        assert time.monotonic() < deadline, f"the check did not finish within {timeout:.0f} s"
-        time.sleep(0.2)
-        at.run()
-        assert not at.exception, at.exception
-    return at
 
 
 def start_check(at: AppTest, key: str, name: str, data: bytes, mime: str = "text/markdown") -> AppTest:

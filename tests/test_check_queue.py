@@ -172,3 +172,20 @@ def test_worker_count() -> None:
     assert worker_count(0) >= 1
     with pytest.raises(ValueError):
         CheckQueue(workers=0)
+
+
+def test_check_workers_can_yield_the_cpu_to_answers() -> None:
+    import os
+
+    def niceness(progress: Callable[[str], None]) -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    lowered = CheckQueue(1, niceness=7)
+    normal = CheckQueue(1)
+    try:
+        assert finished(lowered, lowered.submit("s", niceness)).result == 7
+        assert finished(normal, normal.submit("s", niceness)).result == os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == os.getpriority(os.PRIO_PROCESS, 0)
+    finally:
+        lowered.shutdown()
+        normal.shutdown()

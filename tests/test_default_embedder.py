@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import wait_for_check
 from streamlit.testing.v1 import AppTest
 
 from assistant.evaluate.dataset import EVALS_DIR
@@ -104,6 +105,7 @@ def test_the_app_answers_and_checks_with_e5(e5_runtime, monkeypatch: pytest.Monk
         at.file_uploader(key="check_file").upload(name, (DRAFTS / name).read_bytes(), "text/markdown").run()
         next(b for b in at.button if b.label == "Vérifier mon livrable").click().run()
         assert not at.exception, at.exception
+        wait_for_check(at)  # the check runs on the shared queue; the page shows its report once settled
         assert not at.error, [e.value for e in at.error]
         summary = at.dataframe[0].value
         assert list(summary["Critère"]) == ["CR15", "CR16", "CR17", "CR18", "CR19"]

@@ -69,13 +69,15 @@ class CheckJob:
 class CheckQueue:
     """Runs checks on ``workers`` threads, first in first out, one unfinished check per session."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, niceness: int = 0) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.workers = workers
         self._lock = threading.Lock()
         self._jobs: dict[str, CheckJob] = {}  # submission order
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jb-check")
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="jb-check", initializer=yield_cpu, initargs=(niceness,)
+        )
 
     def submit(
         self,
@@ -181,10 +183,24 @@ _shared: CheckQueue | None = None
 _shared_lock = threading.Lock()
 
 
+def yield_cpu(niceness: int) -> None:
+    """Run the calling thread, and the threads it starts, at ``niceness`` (Linux: nice is per thread).
+
+    Check workers call it once: the embedding engine's OpenMP threads are started by the thread that first
+    calls it, so they inherit the lower priority, and a check yields the cores to answers while both run.
+    """
+    if niceness <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except OSError as exc:  # not permitted here: checks simply keep the normal priority
+        log.warning("draft checks keep the normal CPU priority: %s", exc)
+
+
 def shared_check_queue(settings: Settings) -> CheckQueue:
     """This process's queue, created on first use with ``settings.serve.check_workers`` workers."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = CheckQueue(worker_count(settings.serve.check_workers))
+            _shared = CheckQueue(worker_count(settings.serve.check_workers), niceness=settings.serve.check_niceness)
         return _shared
