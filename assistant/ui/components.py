@@ -138,10 +138,6 @@ def render_view(view: AnswerView) -> None:
         st.caption(view.notes)
 
 
-def render_answer(answer: Answer) -> None:
-    render_view(answer_view(answer))
-
-
 def sidebar() -> None:
     """Shown on every page, under the navigation."""
     with st.sidebar:
