@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import platform
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
+from evals.app_server import app_server
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "evals" / "results" / "bench_app.json"
@@ -56,61 +54,29 @@ def append_history(path: Path, entry: dict[str, Any]) -> None:
     path.write_text(json.dumps(history, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def run_once(scenario: str, embeddings: str | None, timeout_s: float) -> dict[str, Any]:
     from playwright.sync_api import expect, sync_playwright
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
+    from assistant.settings import get_settings
+
+    env = {k: v for k, v in os.environ.items() if k.startswith("JB_")}  # the configured app
     if embeddings:
         env["JB_EMBEDDINGS"] = embeddings
-    tmp: tempfile.TemporaryDirectory[str] | None = None
-    if scenario == "fresh":
-        tmp = tempfile.TemporaryDirectory(prefix="jb-bench-app-")
-        env["JB_DATA_DIR"] = str(Path(tmp.name) / "data")
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"the server exited with code {proc.returncode}")
-                try:
-                    if httpx.get(f"{url}/_stcore/health", timeout=1).text.strip() == "ok":
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.perf_counter() - started > timeout_s:
-                    raise TimeoutError("no /_stcore/health")
-                time.sleep(0.05)
-            health_s = time.perf_counter() - started
-            page = browser.new_page()
-            page.goto(url)
-            expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=timeout_s * 1000)
-            title_s = time.perf_counter() - started
-            expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=timeout_s * 1000)
-            ready_s = time.perf_counter() - started
-        finally:
-            proc.terminate()
+    with tempfile.TemporaryDirectory(prefix="jb-bench-app-") as tmp:
+        data_dir = Path(tmp) / "data" if scenario == "fresh" else get_settings().data_dir
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
             try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            browser.close()
-            if tmp is not None:
-                tmp.cleanup()
+                with app_server(data_dir, Path(tmp) / "server.log", env=env, timeout_s=timeout_s) as server:
+                    page = browser.new_page()
+                    page.goto(server.url)
+                    expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=timeout_s * 1000)
+                    title_s = time.perf_counter() - server.started
+                    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=timeout_s * 1000)
+                    ready_s = time.perf_counter() - server.started
+                    health_s = server.health_s
+            finally:
+                browser.close()
     return {
         "scenario": scenario,
         "embeddings": embeddings or env.get("JB_EMBEDDINGS", "e5-small (default)"),

@@ -26,19 +26,15 @@ import asyncio
 import os
 import platform
 import re
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from evals.app_server import AppServer, app_server
 from evals.bench_app import CHROMIUM, LAUNCH_ARGS, append_history
 
 if TYPE_CHECKING:
@@ -65,84 +61,10 @@ READY_S = 180.0
 SETTLE_S = 5.0
 ANSWER_S = 60.0
 CHECK_S = 240.0
-TRACEBACK = re.compile(r"Traceback\s*\(most recent call last\)")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Streamlit prints tracebacks through rich, in colour
 
 
 def user_questions(uid: int) -> list[str]:
     return [QUESTIONS[(uid + 3 * k) % len(QUESTIONS)] for k in range(QUESTIONS_PER_USER)]
-
-
-def server_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JB_")}
-    env.update(JB_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    env.update(extra or {})
-    return env
-
-
-@dataclass
-class AppServer:
-    """``streamlit run streamlit_app.py`` on a loopback port, its output in ``log``."""
-
-    url: str
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-    def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.is_file() else ""
-
-    def tracebacks(self) -> int:
-        return len(TRACEBACK.findall(ANSI.sub("", self.log_text())))
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process so far (Linux /proc)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def app_server(
-    data_dir: Path, log: Path, *, env: dict[str, str] | None = None, timeout_s: float = 120
-) -> Iterator[AppServer]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(data_dir, env), stdout=out, stderr=subprocess.STDOUT)
-    server = AppServer(url, proc, log)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app exited ({proc.returncode}):\n{server.log_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=1).text.strip() == "ok":
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"no /_stcore/health after {timeout_s} s")
-            time.sleep(0.1)
-        yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 # ---- one user in the browser ---------------------------------------------------------------------

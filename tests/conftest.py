@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from evals.app_server import free_port, stop_server  # shared with the benchmarks; tests import them from here
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -36,12 +37,6 @@ def docx_bytes(build: Callable[[DocxDocument], object]) -> bytes:
     return buffer.getvalue()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_until_up(
     url: str, proc: subprocess.Popen[bytes], *, seconds: float, name: str, log: Path | None = None
 ) -> None:
@@ -60,16 +55,6 @@ def wait_until_up(
             pass
         time.sleep(0.2)
     pytest.fail(f"{name} did not answer {url} within {seconds:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen[bytes], *, grace_s: float = 15) -> None:
-    """Stop a server the tests started: politely, then by force after ``grace_s`` seconds."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=grace_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
 
 
 CHECK_WAIT_S = 240.0

@@ -13,16 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import free_port, stop_server
 
+from evals.app_server import app_server
 from evals.bench_app import CHROMIUM as BENCH_CHROMIUM
 from evals.bench_app import LAUNCH_ARGS
 
@@ -50,50 +46,15 @@ if not CHROMIUM.exists():
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 
-def start_server(data_dir: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JB_")}
-    env.update(
-        JB_EMBEDDINGS="e5-small",  # the default: questions are understood from their meaning
-        JB_DATA_DIR=str(data_dir),
-        JB_ADMIN_PASSWORD_SHA256=hashlib.sha256(ADMIN_PASSWORD.encode()).hexdigest(),
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-    )
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_healthy(proc: subprocess.Popen[bytes], url: str, log_path: Path, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the server exited ({proc.returncode}):\n{log_path.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).text.strip() == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"no /_stcore/health after {timeout_s} s:\n{log_path.read_text(errors='replace')[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("e2e")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp / "server.log"
-    proc = start_server(tmp / "data", port, log_path)
-    try:
-        wait_healthy(proc, url, log_path)
-        yield url
-    finally:
-        stop_server(proc)
+    env = {
+        "JB_EMBEDDINGS": "e5-small",  # the default: questions are understood from their meaning
+        "JB_ADMIN_PASSWORD_SHA256": hashlib.sha256(ADMIN_PASSWORD.encode()).hexdigest(),
+    }
+    with app_server(tmp / "data", tmp / "server.log", env=env) as running:
+        yield running.url
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from evals.app_server import ANSI, TRACEBACK, app_server
 from evals.bench_app import CHROMIUM, LAUNCH_ARGS
 from evals.bench_load import (
-    ANSI,
-    TRACEBACK,
     UserRun,
-    app_server,
     arrive,
     ask_all,
     close_all,
