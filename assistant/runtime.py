@@ -15,7 +15,7 @@ from assistant.retrieve.hybrid import HybridRetriever
 from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:  # indexing (loaders, splitters) loads only when the index must be built
-    from assistant.index.ingest import ProgressFn
+    from assistant.index.ingest import IngestSummary, ProgressFn
 
 
 def embedding_for(settings: Settings) -> EmbeddingChoice:
@@ -32,6 +32,7 @@ class Runtime:
     pack: Pack
     index_version: str
     sentences: SentenceIndex = field(default_factory=SentenceIndex.empty)  # the indexed evidence sentences
+    indexed: IngestSummary | None = None  # the first indexing, when this build had to make it
 
     @property
     def corpus(self) -> Corpus:
@@ -56,10 +57,11 @@ def build_runtime(
     settings = settings or get_settings()
     embedding = embedding_for(settings)
     store = VectorStore(settings, embedding)
+    indexed: IngestSummary | None = None
     if ensure_index and store.count() == 0:
         from assistant.index.ingest import ingest
 
-        ingest(settings, embedding, store=store, progress=progress)
+        indexed = ingest(settings, embedding, store=store, progress=progress)
     pack = load_pack(settings.corpus_dir)
     version = store.index_version()
     snapshot = load_snapshot(store, version)  # passages and sentences, from the start-up snapshot when current
@@ -67,4 +69,4 @@ def build_runtime(
         store, pack, chunks=snapshot.chunks, settings=settings.retrieval, answer_settings=settings.answer
     )
     retriever.sentences = snapshot.sentences
-    return Runtime(settings, embedding, store, retriever, pack, version, snapshot.sentences)
+    return Runtime(settings, embedding, store, retriever, pack, version, snapshot.sentences, indexed)

@@ -61,30 +61,26 @@ Builder = Callable[[Settings, Stage], Served]
 
 
 def build_served(settings: Settings, stage: Stage) -> Served:
-    """Embedder → store (first indexing when empty, with progress) → runtime → asker."""
+    """Embedder → runtime (its first indexing when the store is empty, with progress) → asker."""
     from assistant.answer.ask import Asker
-    from assistant.index.ingest import ingest
-    from assistant.index.store import VectorStore
     from assistant.llm.models import LLMConfigError
     from assistant.pack.loader import ReferentielDataError
     from assistant.runtime import build_runtime, embedding_for
 
     stage("Chargement du modèle d'embeddings…", None)
-    embedding = embedding_for(settings)
-    store = VectorStore(settings, embedding)
-    indexed: str | None = None
-    if store.count() == 0:
-        stage("Première indexation du corpus (une seule fois)…", 0.0)
-
-        def progress(source: str, done: int, total: int) -> None:
-            stage(f"Première indexation du corpus — {Path(source).name}, {done}/{total} passages", done / max(total, 1))
-
-        summary = ingest(settings, embedding, progress=progress, store=store)
-        indexed = (
-            f"Index prêt : {summary.documents} documents, {summary.chunks_total} passages ({summary.seconds:.0f} s)"
-        )
+    embedding_for(settings)  # loaded once per process; the runtime below reuses it
     stage("Ouverture de l'index…", None)
-    runtime = build_runtime(settings, ensure_index=True)
+
+    def progress(source: str, done: int, total: int) -> None:
+        stage(f"Première indexation du corpus — {Path(source).name}, {done}/{total} passages", done / max(total, 1))
+
+    runtime = build_runtime(settings, ensure_index=True, progress=progress)
+    summary = runtime.indexed
+    indexed = (
+        f"Index prêt : {summary.documents} documents, {summary.chunks_total} passages ({summary.seconds:.0f} s)"
+        if summary is not None
+        else None
+    )
     stage("Préparation de l'assistant…", None)
     try:
         try:
