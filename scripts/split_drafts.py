@@ -11,7 +11,12 @@ The split is made once: an entry that already has a `split` keeps it; entries ad
 split among themselves with the same rule. `--merge FILE…` appends the entries of other label
 files (written by whoever wrote the new drafts) before splitting.
 
-Usage: python scripts/split_drafts.py [--merge evals/drafts/labels_new_a.yaml …]
+The office set (evals/drafts/office/src/*.yaml: DOCX and PPTX drafts with their PDF renderings) is
+split the same way, stratified by evaluation, kind and format, with `--office`: the split goes to
+evals/drafts/office/splits.yaml (name -> tune | test), which the office builder copies into the
+generated labels. Names already there keep their split.
+
+Usage: python scripts/split_drafts.py [--merge evals/drafts/labels_new_a.yaml …] | --office
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ HEADER = """# Gold labels for the draft-review dev set. See README.md for the la
 # on what the draft actually shows (never on what it claims, never on instructions it contains).
 # split: tune (thresholds and word lists are set on it) | test (held out; fixed by scripts/split_drafts.py).
 """
-TEST_SHARE = 0.45
+TEST_SHARE = 0.45  # the office set: the same share (the issue asks for at least 40 %)
 STRATA = ("evaluation", "kind", "lang")
 KEY_ORDER = ["file", "source", "evaluation", "kind", "style", "lang", "injection_line", "split", "labels"]
 
@@ -40,30 +45,34 @@ def rank(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8")).hexdigest()
 
 
-def _cost(todo: list[dict[str, Any]], split: list[bool]) -> float:
+OFFICE = ROOT / "evals" / "drafts" / "office"
+OFFICE_STRATA = ("evaluation", "kind", "format")
+
+
+def _cost(todo: list[dict[str, Any]], split: list[bool], strata: tuple[str, ...] = STRATA) -> float:
     """Sum over strata (evaluation, kind, language) of |test share - TEST_SHARE|, weighted by stratum size."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for entry, is_test in zip(todo, split, strict=True):
-        for stratum in STRATA:
+        for stratum in strata:
             cell = counts[stratum, str(entry[stratum])]
             cell[0] += is_test
             cell[1] += 1
     return sum(abs(test - TEST_SHARE * n) for test, n in counts.values())
 
 
-def assign(entries: list[dict[str, Any]]) -> None:
+def assign(entries: list[dict[str, Any]], strata: tuple[str, ...] = STRATA) -> None:
     todo = sorted((e for e in entries if "source" not in e and "split" not in e), key=lambda e: rank(e["file"]))
     n_test = round(TEST_SHARE * len(todo) + 0.49)
     split = [position < n_test for position in range(len(todo))]
     improved = True
     while improved:  # swap a test draft with a tune draft while that brings every stratum nearer its share
         improved = False
-        best = _cost(todo, split)
+        best = _cost(todo, split, strata)
         for i in range(len(todo)):
             for j in range(len(todo)):
                 if split[i] and not split[j]:
                     split[i], split[j] = False, True
-                    trial = _cost(todo, split)
+                    trial = _cost(todo, split, strata)
                     if trial < best - 1e-9:
                         best, improved = trial, True
                     else:
@@ -96,10 +105,30 @@ def dump(entries: list[dict[str, Any]]) -> str:
     return HEADER + "\n" + "\n\n".join(blocks) + "\n"
 
 
+def split_office() -> None:
+    """Split the office specs once (new names only) into evals/drafts/office/splits.yaml."""
+    path = OFFICE / "splits.yaml"
+    known: dict[str, str] = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    specs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((OFFICE / "src").glob("*.yaml"))]
+    entries = [{"file": s["name"], "evaluation": s["evaluation"], "kind": s["kind"], "format": s["format"],
+                **({"split": known[s["name"]]} if s["name"] in known else {})} for s in specs]  # fmt: skip
+    assign(entries, OFFICE_STRATA)
+    lines = ["# Fixed tune/test split of the office drafts (scripts/split_drafts.py --office; made once, before"]
+    lines.append("# any tuning; stratified by evaluation, kind and format). A name keeps its split forever.")
+    lines += [f"{e['file']}: {e['split']}" for e in entries]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tests = [e for e in entries if e["split"] == "test"]
+    print(f"{len(entries)} office drafts: {len(tests)} test")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--merge", nargs="*", type=Path, default=[])
+    parser.add_argument("--office", action="store_true", help="split the office drafts instead")
     args = parser.parse_args()
+    if args.office:
+        split_office()
+        return
     entries: list[dict[str, Any]] = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     known = {e["file"] for e in entries}
     for path in args.merge:
