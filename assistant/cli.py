@@ -172,7 +172,7 @@ def ask(
 
 @app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="Brouillon : PDF, DOCX, Markdown ou texte.")],
+    file: Annotated[Path, typer.Argument(help="Brouillon : PDF, DOCX, PPTX, Markdown ou texte.")],
     eval_key: Annotated[str, typer.Option("--eval", help="Clé de l'évaluation visée (voir jury-blanc referentiel).")],
     as_json: JsonFlag = False,
     out: Annotated[Path | None, typer.Option("--out", help="Enregistrer le rapport (.md ou .docx).")] = None,

@@ -1,4 +1,4 @@
-"""Document loading: PDF, Word (.docx), Markdown and plain text to ordered text units.
+"""Document loading: PDF, Word (.docx), PowerPoint (.pptx), Markdown and plain text to ordered text units.
 
 Use :func:`load_document`; it returns a :class:`LoadedDocument` or raises a
 :class:`DocumentError` whose ``code`` is stable and whose ``message`` is a
@@ -19,6 +19,7 @@ from .errors import (
     TooComplexError,
     TooLargeError,
     TooManyPagesError,
+    TooManySlidesError,
     UnsupportedTypeError,
 )
 from .isolation import load_document_isolated
@@ -56,6 +57,7 @@ __all__ = [
     "TooComplexError",
     "TooLargeError",
     "TooManyPagesError",
+    "TooManySlidesError",
     "UnitKind",
     "UnsupportedTypeError",
     "load_document",

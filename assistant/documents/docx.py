@@ -18,8 +18,8 @@
 * A package that python-docx cannot open is ``corrupted``. A body without
   text is ``no_text`` when the package holds images (pasted scans), ``empty``
   otherwise. Parts that would decompress to more than
-  :data:`MAX_EXPANSION` times ``max_bytes`` are refused (``too_large``), so a
-  ZIP bomb never reaches the XML parser.
+  ``ooxml.MAX_EXPANSION`` times ``max_bytes`` are refused (``too_large``), so
+  a ZIP bomb never reaches the XML parser.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import zipfile
 
 import docx
 from docx.document import Document as DocxDocument
@@ -38,12 +37,12 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from .docx_numbering import NumberingRenderer
-from .errors import CorruptedDocumentError, EmptyDocumentError, NoTextError, TooLargeError
+from .errors import CorruptedDocumentError, EmptyDocumentError, NoTextError
 from .hidden import hidden_warning, split_docx_paragraph
 from .models import LoadedDocument, LoadLimits, UnitCollector
-from .text import chunk_text, clean_text
+from .ooxml import check_expansion
+from .text import chunk_text, clean_text, render_rows
 
-MAX_EXPANSION = 10
 NOTES_TITLE = "Notes"
 _MAX_BOLD_HEADING_CHARS = 100
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -57,7 +56,7 @@ _TITLE_LEVEL = 0
 
 
 def load_docx(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
-    _check_expansion(data, name, limits)
+    check_expansion(data, name, limits, kind="document Word")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:
@@ -82,17 +81,6 @@ def load_docx(data: bytes, *, name: str, limits: LoadLimits) -> LoadedDocument:
     return LoadedDocument.from_units(
         name=name, doc_type="docx", units=reader.collector.units, warnings=[warning] if warning else []
     )
-
-
-def _check_expansion(data: bytes, name: str, limits: LoadLimits) -> None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except Exception as error:
-        raise CorruptedDocumentError(name, kind="document Word", detail=repr(error)) from error
-    limit = MAX_EXPANSION * limits.max_bytes
-    if expanded > limit:
-        raise TooLargeError(name, size=expanded, limit=limit, uncompressed=True)
 
 
 def heading_level(paragraph: Paragraph) -> int | None:
@@ -147,10 +135,6 @@ def _cell_text(cell: _Cell, depth: int) -> str:
         elif depth < _MAX_TABLE_DEPTH:
             parts.extend(" | ".join(row) for row in table_rows(block, depth + 1))
     return "\n".join(part for part in parts if part)
-
-
-def render_rows(rows: list[list[str]]) -> str:
-    return "\n".join(" | ".join(" ".join(cell.split()) for cell in row) for row in rows)
 
 
 def _is_bold_only(paragraph: Paragraph) -> bool:

@@ -22,13 +22,14 @@ ErrorCode = Literal[
     "no_text",
     "corrupted",
     "too_many_pages",
+    "too_many_slides",
     "binary",
     "unsupported_type",
     "bad_encoding",
     "too_complex",
 ]
 
-ACCEPTED_FORMATS = "Formats acceptés : PDF, Word (.docx), Markdown (.md) et texte (.txt)."
+ACCEPTED_FORMATS = "Formats acceptés : PDF, Word (.docx), PowerPoint (.pptx), Markdown (.md) et texte (.txt)."
 
 
 def format_mo(size: int) -> str:
@@ -127,6 +128,18 @@ class TooManyPagesError(DocumentError):
             f"{limit} pages. Déposez seulement la partie à analyser.",
             filename=filename,
             detail=f"{pages} pages > {limit}",
+        )
+
+
+class TooManySlidesError(DocumentError):
+    code: ClassVar[ErrorCode] = "too_many_slides"
+
+    def __init__(self, filename: str, *, slides: int, limit: int) -> None:
+        super().__init__(
+            f"La présentation {_quote(filename)} compte {slides} diapositives : la limite est de "
+            f"{limit} diapositives. Déposez seulement les diapositives à analyser.",
+            filename=filename,
+            detail=f"{slides} slides > {limit}",
         )
 
 

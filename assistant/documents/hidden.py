@@ -15,15 +15,15 @@ WHITE_MIN = 0.94  # fill colour components at or above this are "white"
 TINY_PT = 2.0  # rendered size below this (points) is unreadable
 
 
-def hidden_warning(pieces: list[str]) -> DocumentWarning | None:
+HIDDEN_MESSAGE = "Le document contient du texte invisible (blanc, minuscule ou masqué) : il n'est pas pris en compte."
+
+
+def hidden_warning(pieces: list[str], *, message: str = HIDDEN_MESSAGE) -> DocumentWarning | None:
+    """The ``hidden_text`` warning for the hidden ``pieces`` (their text in ``detail``), None when there are none."""
     text = " ".join(" ".join(p.split()) for p in pieces if p.strip())
     if len(text) < 3:
         return None
-    return DocumentWarning(
-        code="hidden_text",
-        message="Le document contient du texte invisible (blanc, minuscule ou masqué) : il n'est pas pris en compte.",
-        detail=text[:2000],
-    )
+    return DocumentWarning(code="hidden_text", message=message, detail=text[:2000])
 
 
 def split_docx_paragraph(paragraph: Paragraph) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Parse untrusted PDF and Word files in a child process with a wall-clock timeout and a memory cap.
+"""Parse untrusted PDF, Word and PowerPoint files in a child process with a wall-clock timeout and a memory cap.
 
 A decompression bomb or a pathological PDF then costs one killed child, never the app. Text and
 Markdown are parsed in-process (pure Python, already bounded by the size and character limits).
@@ -46,7 +46,7 @@ def load_document_isolated(
     timeout_s: float = TIMEOUT_S,
     memory_mb: int = MEMORY_MB,
 ) -> LoadedDocument:
-    """Like :func:`load_document`, but PDF and DOCX are parsed in a killable, memory-capped child."""
+    """Like :func:`load_document`, but PDF, DOCX and PPTX are parsed in a killable, memory-capped child."""
     if isinstance(source, Path):
         filename = filename or source.name
         # Size is checked before reading (load_document does it for paths): reuse it cheaply.
@@ -56,7 +56,7 @@ def load_document_isolated(
     else:
         data = source
     kind = sniff(data).kind if data else None
-    if kind not in ("pdf", "docx"):
+    if kind not in ("pdf", "docx", "pptx"):
         return load_document(data, filename=filename, limits=limits)
     name = sanitize_filename(filename)
     ctx = mp.get_context("spawn")

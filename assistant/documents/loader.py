@@ -8,11 +8,11 @@ Extension and content, when they disagree:
 * ``.pdf`` whose content is not a PDF (text, Word, image...): ``not_pdf``.
   Someone who names a file ``.pdf`` expects their PDF to be read; reading
   something else instead would hide the mistake.
-* Any other known extension (``.docx``, ``.txt``, ``.md``...) whose content
+* Any other known extension (``.docx``, ``.pptx``, ``.txt``, ``.md``...) whose content
   is a supported type: loaded by content, with an ``extension_mismatch``
   warning (a PDF named ``.txt`` is read as a PDF).
-* Unsupported content (image, legacy .doc, archive, binary) is an error
-  whatever the extension.
+* Unsupported content (image, legacy .doc or .ppt, archive, binary) is an
+  error whatever the extension.
 
 Text beyond ``max_chars`` is dropped with a ``truncated`` warning. Any
 unexpected exception from a parser becomes ``corrupted``: the user gets a
@@ -39,7 +39,9 @@ from .errors import (
 from .markdown import load_markdown
 from .models import DocumentWarning, LoadedDocument, LoadLimits
 from .sniff import (
+    LEGACY_POWERPOINT,
     MARKDOWN_EXTENSIONS,
+    PLAIN_ZIP,
     TEXT_EXTENSIONS,
     UTF8_REPAIRED,
     ContentKind,
@@ -56,10 +58,15 @@ _MAX_NAME_CHARS = 120
 _MIN_PARTIAL_UNIT = 200
 _EXPECTED_KIND: dict[str, ContentKind] = {
     ".docx": "docx",
+    ".pptx": "pptx",
     **{extension: "text" for extension in TEXT_EXTENSIONS | MARKDOWN_EXTENSIONS},
 }
-_KIND_LABEL: dict[ContentKind, str] = {"pdf": "PDF", "docx": "document Word"}
+_KIND_LABEL: dict[ContentKind, str] = {"pdf": "PDF", "docx": "document Word", "pptx": "fichier PowerPoint"}
 _SAVE_AS_DOCX = "Ouvrez-le dans Word ou LibreOffice et enregistrez-le au format Word (.docx), ou exportez-le en PDF."
+_SAVE_AS_PPTX = (
+    "Ouvrez le fichier dans PowerPoint ou LibreOffice Impress et enregistrez-le au format PowerPoint (.pptx), "
+    "ou exportez-le en PDF."
+)
 
 
 def load_document(
@@ -68,7 +75,7 @@ def load_document(
     filename: str | None = None,
     limits: LoadLimits = DEFAULT_LIMITS,
 ) -> LoadedDocument:
-    """Load a PDF, DOCX, Markdown or text document for analysis.
+    """Load a PDF, DOCX, PPTX, Markdown or text document for analysis.
 
     ``source`` is a path or the file's bytes; ``filename`` (the uploaded
     name) is used for messages and for the extension, and defaults to the
@@ -139,6 +146,10 @@ def _dispatch(data: bytes, sniffed: Sniffed, *, name: str, extension: str, limit
             from .docx import load_docx  # python-docx loads only for a Word file
 
             return load_docx(data, name=name, limits=limits)
+        case "pptx":
+            from .pptx import load_pptx  # python-pptx loads only for a PowerPoint file
+
+            return load_pptx(data, name=name, limits=limits)
         case "text":
             return _load_decoded(sniffed.text or "", name=name, extension=extension, limits=limits)
         case "undecodable":
@@ -151,14 +162,20 @@ def _dispatch(data: bytes, sniffed: Sniffed, *, name: str, extension: str, limit
                 "qu'une photo ou une capture d'écran.",
             )
         case "legacy_office":
+            if extension == ".ppt" or sniffed.label == LEGACY_POWERPOINT:
+                raise UnsupportedTypeError(name, actual=LEGACY_POWERPOINT, advice=_SAVE_AS_PPTX)
             actual = "un document Word 97-2003 (.doc)" if extension == ".doc" else sniffed.label
             raise UnsupportedTypeError(name, actual=actual, advice=_SAVE_AS_DOCX)
         case "office" | "rtf":
-            raise UnsupportedTypeError(name, actual=sniffed.label, advice=_SAVE_AS_DOCX)
+            advice = _SAVE_AS_PPTX if "PowerPoint" in sniffed.label else _SAVE_AS_DOCX
+            raise UnsupportedTypeError(name, actual=sniffed.label, advice=advice)
         case "zip":
+            actual = sniffed.label
+            if extension == ".pptx" and actual == PLAIN_ZIP:
+                actual = "une archive ZIP (et non une présentation PowerPoint)"
             raise BinaryContentError(
                 name,
-                actual=sniffed.label,
+                actual=actual,
                 advice="Décompressez l'archive et déposez le document qu'elle contient.",
             )
         case "binary":

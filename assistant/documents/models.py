@@ -1,9 +1,9 @@
 """Domain types of the loading layer: text units, loaded documents, limits.
 
 A document is loaded into an ordered list of :class:`TextUnit`. Each unit
-knows where it comes from (page for PDF, heading path for DOCX and Markdown,
-its rank otherwise) so that later stages can cite "p. 3" or
-"§ Budget > Détail" next to a quote.
+knows where it comes from (page for PDF, slide and slide title for PowerPoint,
+heading path for DOCX and Markdown, its rank otherwise) so that later stages
+can cite "p. 3", "diapo 3, § Budget" or "§ Budget > Détail" next to a quote.
 """
 
 from __future__ import annotations
@@ -15,12 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 from assistant.text.labels import WarningCode
 
 UnitKind = Literal["paragraph", "heading", "table", "list"]
-DocType = Literal["pdf", "docx", "markdown", "text"]
+DocType = Literal["pdf", "docx", "pptx", "markdown", "text"]
 
 MIB = 1024 * 1024
-LOADER_VERSION = "3"
+LOADER_VERSION = "4"
 """Bumped whenever a loader yields different units for the same file, so indexes are rebuilt."""
 _MAX_TITLE_CHARS = 60
+
+
+def untitled_slide(number: int) -> str:
+    """The section of a slide without a title ("Diapositive 4"); locations leave it out."""
+    return f"Diapositive {number}"
 
 
 def _shorten(title: str, limit: int = _MAX_TITLE_CHARS) -> str:
@@ -37,6 +42,8 @@ class TextUnit(BaseModel):
     kind: UnitKind
     page: PositiveInt | None = None
     """1-based page number (PDF only)."""
+    slide: PositiveInt | None = None
+    """1-based slide number, hidden slides counted (PowerPoint only)."""
     section: tuple[str, ...] = ()
     """Heading path, outermost first; a heading's own path ends with itself."""
     index: int = Field(ge=0)
@@ -52,16 +59,23 @@ class TextUnit(BaseModel):
 
     @property
     def location(self) -> str:
-        """Human label in French: "p. 3", "§ Budget > Détail", "p. 3, § Budget".
+        """Human label in French: "p. 3", "§ Budget > Détail", "p. 3, § Budget", "diapo 3, § Budget".
 
-        The page comes first when known (PDF), then the heading path. A unit
-        with neither is located by its 1-based rank: "§ 12".
+        The page (PDF) or the slide (PowerPoint) comes first when known, then
+        the heading path; the stand-in section of an untitled slide
+        ("Diapositive 3") is not repeated after "diapo 3". A unit with none of
+        these is located by its 1-based rank: "§ 12".
         """
         parts: list[str] = []
+        section = self.section
         if self.page is not None:
             parts.append(f"p. {self.page}")
-        if self.section:
-            parts.append("§ " + " > ".join(_shorten(title) for title in self.section))
+        if self.slide is not None:
+            parts.append(f"diapo {self.slide}")
+            if section[:1] == (untitled_slide(self.slide),):
+                section = section[1:]
+        if section:
+            parts.append("§ " + " > ".join(_shorten(title) for title in section))
         if not parts:
             parts.append(f"§ {self.index + 1}")
         return ", ".join(parts)
@@ -86,6 +100,7 @@ class LoadLimits(BaseModel):
 
     max_bytes: PositiveInt = 20 * MIB
     max_pages: PositiveInt = 300
+    max_slides: PositiveInt = 300
     max_chars: PositiveInt = 2_000_000
 
 
@@ -159,6 +174,7 @@ class UnitCollector:
         kind: UnitKind,
         *,
         page: int | None = None,
+        slide: int | None = None,
         section: tuple[str, ...] = (),
         rows: list[list[str]] | None = None,
     ) -> None:
@@ -169,6 +185,7 @@ class UnitCollector:
                 text=text,
                 kind=kind,
                 page=page,
+                slide=slide,
                 section=section,
                 index=len(self.units),
                 rows=rows,

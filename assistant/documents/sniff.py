@@ -12,7 +12,13 @@ Rules, in order:
   OpenDocument archives. Any other ZIP is a plain archive (``binary``).
   A ZIP too damaged to list still counts as DOCX when the bytes name
   ``word/document.xml``, so that the DOCX parser reports it as corrupted.
-* OLE compound files (``D0 CF 11 E0``): legacy Office (.doc, .xls, .ppt).
+* A ZIP archive holding ``ppt/presentation.xml``: PPTX (a PowerPoint deck),
+  when its content type is a plain presentation; a macro-enabled deck
+  (.pptm), a template (.potx) or a slide show (.ppsx) is an unsupported
+  Office type. A damaged ZIP naming ``ppt/presentation.xml`` counts as PPTX,
+  as for DOCX.
+* OLE compound files (``D0 CF 11 E0``): legacy Office (.doc, .xls, .ppt);
+  a file holding a "PowerPoint Document" stream is labelled as a .ppt.
 * RTF, and images (PNG, JPEG, GIF, WebP, TIFF, HEIC): unsupported types.
 * Text: UTF-8 (with or without BOM), UTF-16/32 with BOM, UTF-16 without BOM
   when every other byte is NUL, else Windows-1252 when the result is almost
@@ -38,6 +44,7 @@ from typing import Literal
 ContentKind = Literal[
     "pdf",
     "docx",
+    "pptx",
     "text",
     "zip",
     "office",
@@ -56,6 +63,9 @@ UTF8_REPAIRED = "utf-8+replace"
 _PDF_WINDOW = 1024
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_POWERPOINT_STREAM = "PowerPoint Document".encode("utf-16-le")
+LEGACY_POWERPOINT = "une présentation PowerPoint 97-2003 (.ppt)"
+PLAIN_ZIP = "une archive ZIP (et non un document Word)"
 _IMAGE_MAGICS: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "une image PNG"),
     (b"\xff\xd8\xff", "une image JPEG"),
@@ -97,6 +107,8 @@ def sniff(data: bytes) -> Sniffed:
     if data.startswith(_ZIP_MAGICS):
         return _sniff_zip(data)
     if data.startswith(_OLE_MAGIC):
+        if _OLE_POWERPOINT_STREAM in data:
+            return Sniffed("legacy_office", LEGACY_POWERPOINT)
         return Sniffed("legacy_office", "un document Office ancien format (.doc, .xls ou .ppt)")
     if data.startswith(b"{\\rtf"):
         return Sniffed("rtf", "un document RTF")
@@ -129,6 +141,8 @@ def _sniff_zip(data: bytes) -> Sniffed:
         # Too damaged to list: trust the names written in the local headers.
         if b"word/document.xml" in data:
             return Sniffed("docx", "un document Word")
+        if b"ppt/presentation.xml" in data:
+            return Sniffed("pptx", "une présentation PowerPoint")
         return Sniffed("zip", "une archive ZIP endommagée")
     if "word/document.xml" in names:
         if b"macroEnabled" in content_types:
@@ -139,12 +153,18 @@ def _sniff_zip(data: bytes) -> Sniffed:
     if "xl/workbook.xml" in names:
         return Sniffed("office", "un classeur Excel")
     if "ppt/presentation.xml" in names:
-        return Sniffed("office", "une présentation PowerPoint")
+        if b"macroEnabled" in content_types:
+            return Sniffed("office", "une présentation PowerPoint avec macros (.pptm)")
+        if b"presentationml.template.main" in content_types:
+            return Sniffed("office", "un modèle PowerPoint (.potx)")
+        if b"presentationml.slideshow.main" in content_types:
+            return Sniffed("office", "un diaporama PowerPoint (.ppsx)")
+        return Sniffed("pptx", "une présentation PowerPoint")
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         if mimetype.endswith(b".text"):
             return Sniffed("office", "un document OpenDocument (.odt)")
         return Sniffed("office", "un document OpenDocument")
-    return Sniffed("zip", "une archive ZIP (et non un document Word)")
+    return Sniffed("zip", PLAIN_ZIP)
 
 
 def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 1 << 20) -> bytes:

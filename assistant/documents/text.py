@@ -75,6 +75,11 @@ def chunk_text(text: str, size: int = MAX_UNIT_CHARS) -> list[str]:
     return pieces
 
 
+def render_rows(rows: list[list[str]]) -> str:
+    """A table's text: one line per row, cells joined by " | " (whitespace inside a cell collapsed)."""
+    return "\n".join(" | ".join(" ".join(cell.split()) for cell in row) for row in rows)
+
+
 def add_block(collector: UnitCollector, block: str, section: tuple[str, ...] = ()) -> None:
     """Add a paragraph or list block, chunked if it is too long."""
     kind: UnitKind = "list" if is_list_block(block.split("\n")) else "paragraph"
