@@ -96,11 +96,15 @@ class ReviewSettings(_Stage):
         le=1,
         description="Share of word trigrams copied from the référentiel above which a passage echoes it.",
     )
-    covered_at: float = Field(
-        0.67, ge=0, le=1, description="Criterion score from which it is covered (set on tune: scripts/sweep_review.py)."
+    house_verdict_model: Path = Field(
+        PROJECT_ROOT / "corpus" / "models" / "verdict.json",
+        description="Verdict model for packs without their own models/verdict.json (scripts/fit_verdict.py).",
     )
-    partial_at: float = Field(
-        0.4, ge=0, le=1, description="Criterion score from which it is partial (set on tune: scripts/sweep_review.py)."
+    shape_share: float = Field(
+        0.5, gt=0, le=1, description="Share of a table's rows or list's items that must hold an attendu's `each` facet."
+    )
+    shape_partial: float = Field(
+        0.5, ge=0, le=1, description="Share of an attendu's shape a table or list must meet to be partial evidence."
     )
     dense_floor: float = Field(0.80, description="e5 similarity that counts as no relevance.")
     dense_span: float = Field(0.07, gt=0, description="e5 similarity above the floor that counts as full relevance.")

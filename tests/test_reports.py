@@ -85,7 +85,7 @@ def report() -> Report:
 
 def _summary_rows(markdown: str) -> list[str]:
     lines = markdown.splitlines()
-    start = lines.index("| Critère | Statut | Confiance | Attendus manquants |") + 2  # skip the --- row
+    start = lines.index("| Critère | Statut | Fiabilité de l'avis | Attendus manquants |") + 2  # skip the --- row
     rows = []
     for line in lines[start:]:
         if not line.startswith("|"):
@@ -142,8 +142,8 @@ def test_markdown_escapes_the_hostile_quote(report: Report) -> None:
     assert "<script>" not in markdown
     assert "\\<script\\>alert\\(1\\)\\</script\\>" in markdown
     assert "\x0b" not in markdown
-    # The quote's two lines both stay inside the blockquote.
-    assert "> Budget total \\<script\\>alert\\(1\\)\\</script\\> \\| 12 000 €\n> ligne suivante fin" in markdown
+    # The quote's two lines both stay inside the blockquote, one per line (a hard break between them).
+    assert "> Budget total \\<script\\>alert\\(1\\)\\</script\\> \\| 12 000 €  \n> ligne suivante fin" in markdown
 
 
 def test_markdown_renders_without_live_html_or_links(report: Report) -> None:
@@ -186,7 +186,8 @@ def _open(report: Report) -> DocxDocument:
 
 def _summary_table(doc: DocxDocument) -> Table:
     for table in doc.tables:
-        if [cell.text for cell in table.rows[0].cells] == ["Critère", "Statut", "Confiance", "Attendus manquants"]:
+        header = ["Critère", "Statut", "Fiabilité de l'avis", "Attendus manquants"]
+        if [cell.text for cell in table.rows[0].cells] == header:
             return table
     raise AssertionError("summary table not found")
 

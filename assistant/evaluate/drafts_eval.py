@@ -18,10 +18,42 @@ ORDER = {"missing": 0, "partial": 1, "covered": 2}
 LABELS = ["missing", "partial", "covered"]
 
 
+LABEL_FILES = ("labels.yaml", "office/labels.yaml")
+"""Gold label files under evals/drafts/: the Markdown set and the office set (DOCX, PPTX and their PDFs)."""
+
+
 def load_labels(evals_dir: Path = EVALS_DIR, split: str = "all") -> list[dict[str, Any]]:
     """Label entries of ``split`` (entries without a split, as in other packs' sets, count as tune)."""
-    data = yaml.safe_load((evals_dir / "drafts" / "labels.yaml").read_text(encoding="utf-8"))
+    data: list[dict[str, Any]] = []
+    for name in LABEL_FILES:
+        path = evals_dir / "drafts" / name
+        if path.is_file():
+            data += yaml.safe_load(path.read_text(encoding="utf-8")) or []
     return [e for e in data if split == "all" or e.get("split", "tune") == split]
+
+
+def draft_format(entry: dict[str, Any]) -> str:
+    """md, txt, docx, pdf, lo-pdf, chromium-pdf, pptx, pptx-pdf."""
+    return str(entry.get("format") or Path(entry["file"]).suffix.lstrip(".") or "text")
+
+
+def feature_rows(reviewer: Any, entries: list[dict[str, Any]], base: Path) -> list[dict[str, Any]]:
+    """One row per labelled criterion: the entry, the code, the gold status and the engine's features."""
+    from assistant.review.passages import build_passages
+
+    rows: list[dict[str, Any]] = []
+    for n, entry in enumerate(entries, 1):
+        key = reviewer.check_key(entry["evaluation"])
+        doc = reviewer.load(base / entry["file"])
+        reviewer.engine.prepare_attendus(key)
+        index = reviewer.engine.index(build_passages(doc), key)
+        for crit in reviewer.ref.criteria_of(key):
+            _, features = reviewer.engine.assess(crit, index)
+            rows.append({"entry": entry, "code": crit.code, "gold": entry["labels"][crit.code]["status"],
+                         "features": features})  # fmt: skip
+        if n % 10 == 0:
+            print(f"  features {n}/{len(entries)} drafts", file=sys.stderr, flush=True)
+    return rows
 
 
 def class_f1(gold: list[str], pred: list[str]) -> dict[str, float]:
@@ -83,6 +115,22 @@ def score_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
+def calibration(pairs: list[tuple[bool, float]], bins: int = 5) -> dict[str, Any]:
+    """Is a verdict given with confidence p right p of the time? Expected calibration error and reliability bins."""
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [(ok, p) for ok, p in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if members:
+            mean = sum(p for _, p in members) / len(members)
+            right = sum(ok for ok, _ in members) / len(members)
+            table.append({"from": lo, "to": hi, "n": len(members), "confidence": mean, "accuracy": right})
+    n = max(len(pairs), 1)
+    ece = sum(row["n"] * abs(row["confidence"] - row["accuracy"]) for row in table) / n
+    brier = sum((p - ok) ** 2 for ok, p in pairs) / n
+    return {"n": len(pairs), "ece": ece, "brier": brier, "reliability": table}
+
+
 def _reviewer(runtime: Any, llm: bool) -> Any:
     from assistant.review.service import Reviewer
 
@@ -117,19 +165,28 @@ def evaluate_drafts(
         doc = reviewer.load(base / entry["file"])
         report = reviewer.review(doc, entry["evaluation"], file_label=entry["file"])
         reports.append(report)
-        texts = [p.text for p in build_passages(doc).passages]
+        texts = build_passages(doc).unit_texts
         unverified += sum(verify_quote(e.quote, texts) is None for v in report.criteria for e in v.evidence)
         for verdict in report.criteria:
             rows.append({
                 "file": entry["file"], "evaluation": entry["evaluation"], "kind": entry["kind"],
-                "lang": entry.get("lang", "fr"),
+                "lang": entry.get("lang", "fr"), "style": entry.get("style", "mixed"), "format": draft_format(entry),
+                "rendering": "source" in entry, "confidence": verdict.confidence,
                 "code": verdict.code, "gold": entry["labels"][verdict.code]["status"], "pred": verdict.status,
                 "ms": report.timings_ms.get("total_ms", 0.0), "source": verdict.source, "llm_ms": verdict.llm_ms,
                 "warnings": [w.code for w in report.warnings],
             })  # fmt: skip
         by_source[entry["file"]] = {v.code: v.status for v in report.criteria}
-    originals = [r for r in rows if not r["file"].startswith("rendered/")]
+    originals = [r for r in rows if not r["rendering"]]
     overall = score_pairs([(r["gold"], r["pred"]) for r in originals])
+    per_style = {
+        key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["style"] == key])
+        for key in sorted({r["style"] for r in originals})
+    }
+    per_format = {
+        key: score_pairs([(r["gold"], r["pred"]) for r in rows if r["format"] == key])
+        for key in sorted({r["format"] for r in rows})
+    }
     per_eval = {
         key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["evaluation"] == key])
         for key in sorted({r["evaluation"] for r in originals})
@@ -145,10 +202,15 @@ def evaluate_drafts(
     hostile = [r for r in originals if r["kind"] in ("stuffed", "injection") and r["gold"] == "missing"]
     resistance = sum(r["pred"] != "covered" for r in hostile) / len(hostile) if hostile else 1.0
     consistency = []
+    agree: dict[str, list[bool]] = {}
     for entry in entries:
-        if "source" in entry:
-            same = by_source[entry["file"]] == by_source.get(entry["source"], {})
-            consistency.append({"rendering": entry["file"], "source": entry["source"], "same_verdicts": same})
+        if "source" in entry and entry["source"] in by_source:
+            mine, theirs = by_source[entry["file"]], by_source[entry["source"]]
+            same = [mine[code] == theirs[code] for code in mine]
+            agree.setdefault(draft_format(entry), []).extend(same)
+            consistency.append({"rendering": entry["file"], "source": entry["source"], "same_verdicts": all(same),
+                                "agreement": sum(same) / len(same)})  # fmt: skip
+    all_same = [s for values in agree.values() for s in values]
     mismatch_flagged = {
         r["file"]: "evaluation_mismatch" in r["warnings"] for r in originals if r["kind"] == "wrong_eval"
     }
@@ -162,6 +224,11 @@ def evaluate_drafts(
         "per_evaluation": per_eval,
         "per_kind": per_kind,
         "per_lang": per_lang,
+        "per_style": per_style,
+        "per_format": per_format,
+        "calibration": calibration([(r["gold"] == r["pred"], r["confidence"]) for r in originals]),
+        "format_agreement": sum(all_same) / len(all_same) if all_same else None,
+        "format_agreement_by_format": {k: sum(v) / len(v) for k, v in sorted(agree.items())},
         "stuffing_resistance": resistance,
         "stuffing_cases": len(hostile),
         "renderings": consistency,
@@ -201,7 +268,7 @@ def review_llm_figures(reports: list[Any]) -> dict[str, Any]:
 def format_drafts(result: dict[str, Any]) -> str:
     o = result["overall"]
     lines = [
-        f"Drafts — {o['n']} criterion verdicts over {result['drafts']} drafts (Markdown/text originals, "
+        f"Drafts — {o['n']} criterion verdicts over {result['drafts']} files (figures on the source formats, "
         f"{result['mode']})",
         f"  overall      accuracy {o['accuracy']:.3f}  macro-F1 {o['macro_f1']:.3f}  QW-kappa {o['qw_kappa']:.3f}",
         "  F1 per class " + "  ".join(f"{label} {o['f1'][label]:.3f}" for label in LABELS),
@@ -213,6 +280,19 @@ def format_drafts(result: dict[str, Any]) -> str:
         lines.append(f"  kind {key:<10} n={m['n']:<3} accuracy {m['accuracy']:.3f}  QW-kappa {m['qw_kappa']:.3f}")
     for key, m in result["per_lang"].items():
         lines.append(f"  lang {key:<10} n={m['n']:<3} accuracy {m['accuracy']:.3f}  QW-kappa {m['qw_kappa']:.3f}")
+    for key, m in result["per_style"].items():
+        lines.append(f"  style {key:<9} n={m['n']:<3} accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}  "
+                     f"QW-kappa {m['qw_kappa']:.3f}")  # fmt: skip
+    for key, m in result["per_format"].items():
+        lines.append(f"  format {key:<12} n={m['n']:<3} accuracy {m['accuracy']:.3f}  QW-kappa {m['qw_kappa']:.3f}")
+    cal = result["calibration"]
+    lines.append(f"  calibration  ECE {cal['ece']:.3f}  Brier {cal['brier']:.3f} (confidence of the status given)")
+    for row in cal["reliability"]:
+        lines.append(f"    confidence {row['from']:.1f}-{row['to']:.1f}  n={row['n']:<4} mean {row['confidence']:.3f}  "
+                     f"right {row['accuracy']:.3f}")  # fmt: skip
+    if result["format_agreement"] is not None:
+        by = "  ".join(f"{k} {v:.3f}" for k, v in result["format_agreement_by_format"].items())
+        lines.append(f"  verdict agreement of renderings with their source {result['format_agreement']:.3f}  ({by})")
     for key, m in result["per_evaluation"].items():
         lines.append(f"  {key:<11}  n={m['n']:<3} accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}  "
                      f"QW-kappa {m['qw_kappa']:.3f}")  # fmt: skip
@@ -234,7 +314,8 @@ def format_drafts(result: dict[str, Any]) -> str:
             f"  structured-output methods                 {m['methods']}",
         ]
     for c in result["renderings"]:
-        lines.append(f"  rendering {c['rendering']} vs {c['source']}: {'same' if c['same_verdicts'] else 'DIFFERENT'}")
+        if not c["same_verdicts"]:
+            lines.append(f"  rendering {c['rendering']} vs {c['source']}: agreement {c['agreement']:.2f}")
     for f, ok in result["mismatch_flagged"].items():
         lines.append(f"  evaluation_mismatch on {f}: {'yes' if ok else 'NO'}")
     for f, ok in result["injection_flagged"].items():

@@ -13,6 +13,7 @@ from assistant.pack.referentiel import (
     Evaluation,
     Referentiel,
     Section,
+    Shape,
     fragments,
     join,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Referentiel",
     "Routes",
     "Section",
+    "Shape",
     "fragments",
     "join",
     "load_pack",

@@ -15,11 +15,12 @@ from assistant.pack.feedback import FeedbackTexts, load_feedback_texts
 from assistant.pack.loader import (
     ATTENDUS_FILE,
     REFERENTIEL_FILE,
+    ReferentielDataError,
     load_referentiel_from,
     load_vocabulary,
     source_path,
 )
-from assistant.pack.referentiel import Referentiel
+from assistant.pack.referentiel import SHAPE_FACETS, Referentiel
 from assistant.pack.routes import ROUTES_FILE, Routes, load_routes
 from assistant.pack.vocabulary import Vocabulary
 
@@ -68,7 +69,20 @@ def pack_from(root: Path) -> Pack:
     vocab = load_vocabulary(root)
     codes = CodeParser(vocab.codes, ref.codes())
     routes = load_routes(root) if (root / ROUTES_FILE).is_file() else None
+    _check_shapes(ref, vocab)
     return Pack(root=root, ref=ref, vocab=vocab, codes=codes, feedback=load_feedback_texts(root), routes=routes)
+
+
+def _check_shapes(ref: Referentiel, vocab: Vocabulary) -> None:
+    """Every facet an attendu's shape names is the engine's or one of the pack's ``shape_terms``."""
+    known = set(SHAPE_FACETS) | set(vocab.shape_terms)
+    for crit in ref.criteria:
+        for att in crit.attendus:
+            unknown = sorted(set(att.shape.facets) - known) if att.shape else []
+            if unknown:
+                raise ReferentielDataError(
+                    f"attendu {att.id}: unknown shape facet(s) {unknown}; known: {sorted(known)}"
+                )
 
 
 @lru_cache(maxsize=4)

@@ -111,6 +111,27 @@ class Evaluation(_Model):
         return any(p.kind == "group" for p in self.parts)
 
 
+SHAPE_FACETS = ("amount", "figure", "date", "tool", "kpi", "role", "person", "product")
+"""Facets of a structure line the engine detects itself; a pack adds its own in ``vocabulary.shape_terms``."""
+
+
+class Shape(_Model):
+    """How an attendu looks when a draft shows it as a structure (a table or a list), judged as a whole.
+
+    « lines with amounts and a total » is ``{lines: 3, each: [amount], some: [total]}``: at least three
+    rows or items, most of them with an amount, one of them a total. Facets are the engine's
+    (:data:`SHAPE_FACETS`) or the pack's named terms (``shape_terms`` in vocabulary.yaml).
+    """
+
+    lines: int = Field(3, ge=1, description="Rows (after a table's header) or items the structure holds at least.")
+    each: list[str] = Field(default_factory=list, description="Facets most lines hold (share: review.shape_share).")
+    some: list[str] = Field(default_factory=list, description="Facets at least one line holds.")
+
+    @property
+    def facets(self) -> list[str]:
+        return [*self.each, *self.some]
+
+
 class Attendu(_Model):
     """An observable expectation a draft must show for a criterion (project-written)."""
 
@@ -120,6 +141,7 @@ class Attendu(_Model):
     advice: str
     substance: list[SubstanceKind] = Field(min_length=1, max_length=3)
     keywords: list[str] = Field(min_length=1)
+    shape: Shape | None = Field(None, description="The structure that shows this attendu, when one does.")
 
 
 class Criterion(_Model):

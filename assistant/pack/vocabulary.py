@@ -106,6 +106,25 @@ class Vocabulary(_Model):
     generic_stems: list[str] = Field(
         default_factory=list, description="Stems too common to count as a key term of a question."
     )
+    shape_terms: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Named facets of structure lines for the attendus' shapes (« total », « priority »…): regex"
+        " fragments, accent-folded, matched as whole words in one row or item.",
+    )
+
+    shape_labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Language -> shape term name -> how feedback names it when a table or list lacks it"
+        " (« un total »).",
+    )
+
+    @field_validator("shape_terms")
+    @classmethod
+    def _valid_terms(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for fragments in value.values():
+            for fragment in fragments:
+                _check_regex(fragment)
+        return value
 
     @cached_property
     def frame_set(self) -> frozenset[str]:

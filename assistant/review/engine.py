@@ -31,7 +31,9 @@ from assistant.review.models import (
 from assistant.review.passages import DraftText, Passage
 from assistant.review.quotes import shorten, verify_quote
 from assistant.review.signals import WEAK_KINDS, Signals
+from assistant.review.structure import ShapeMatch, ShapeReader
 from assistant.review.vector_cache import read_vectors, write_vectors
+from assistant.review.verdict import VerdictModel, criterion_features, load_verdict_model
 from assistant.settings import ReviewSettings
 from assistant.text.fold import fold
 from assistant.text.labels import FEEDBACK, SUBSTANCE
@@ -62,6 +64,27 @@ class AttenduJudgement:
     passage: Passage | None = None
     quote: str | None = None
     reason: str = ""
+    shape: ShapeMatch | None = None
+    """The table or list that shows the attendu as a whole, when one does (its excerpt is the quote)."""
+    rel: float = 0.0
+    """Relevance of the best candidate (passage or structure), whatever its status."""
+    dense: float = 0.0
+    """Best meaning similarity of a draft passage to the attendu, rescaled (0 when no embedder)."""
+    substance: float = 0.0
+    """Share of the attendu's substance kinds the chosen evidence holds."""
+    specifics: int = 0
+    rejected_echo: bool = False
+    """A relevant candidate was set aside because it echoes the référentiel or summarises every criterion."""
+
+    @property
+    def structured(self) -> bool:
+        return self.shape is not None
+
+    @property
+    def location(self) -> str:
+        if self.shape is not None:
+            return self.shape.block.location
+        return self.passage.location if self.passage is not None else ""
 
 
 @dataclass
@@ -74,6 +97,11 @@ class DraftIndex:
     vectors: dict[int, list[float]] = field(default_factory=dict)
     foreign: bool = False  # the draft is not in French: keywords (French) say less, meaning more
     embed_ms: float = 0.0  # time spent embedding the draft's passages (the speed yardstick)
+    key: str = ""
+    """The evaluation the draft is reviewed for."""
+    block_stems: list[set[str]] = field(default_factory=list)
+    block_passages: list[list[int]] = field(default_factory=list)
+    """Passages that hold each block's unit (their meaning similarity is the block's)."""
 
     @property
     def lang(self) -> str:
@@ -89,6 +117,8 @@ class ReviewEngine:
         self.corpus_dir = pack.root
         self.settings = settings or ReviewSettings()
         self.signals = Signals(pack.vocab, pack.ref.codes())
+        self.verdict_model: VerdictModel | None = load_verdict_model(pack.root, self.settings.house_verdict_model)
+        self.shapes = ShapeReader(pack.vocab, self.signals, self.settings.shape_share)
         self._attendu_vectors: dict[str, list[float]] = {}
         self._attendu_lock = threading.Lock()
         self.vector_cache: Path | None = None
@@ -160,8 +190,15 @@ class ReviewEngine:
             count = len(self.ref.criteria_of(key))
             # An evaluation with fewer criteria than summary_criteria: touching all of them is a summary.
             need = min(count, max(self.settings.summary_criteria, math.ceil(0.6 * count)))
-            fact.summary = touched >= need and len(passage.text.split()) < self.settings.summary_max_words
-        index = DraftIndex(draft, keyword, facts, foreign=foreign)
+            # A table whose rows hold specifics is work shown, however many criteria its words touch.
+            worked = passage.is_table and fact.specifics >= max(3, passage.text.count("\n"))
+            short = len(passage.text.split()) < self.settings.summary_max_words
+            fact.summary = touched >= need and short and not worked
+        index = DraftIndex(draft, keyword, facts, foreign=foreign, key=key)
+        for block in draft.blocks:
+            text = f"{block.index_text}\n{self._in_french(block.index_text)}" if foreign else block.index_text
+            index.block_stems.append(set(tokenize([text])[0]))
+            index.block_passages.append([p.id for p in draft.passages if block.unit in p.units])
         if dense and self.embedding is not None and draft.passages:
             chosen = draft.passages
             if len(chosen) > self.settings.max_dense_passages:
@@ -221,6 +258,16 @@ class ReviewEngine:
             self._attendu_vectors[att.id] = self.embedding.embeddings.embed_query(f"{att.label}. {att.evidence}")
         return self._attendu_vectors[att.id]
 
+    def _relevance(self, kw: float, dense: float, foreign: bool) -> float:
+        """Keywords carry relevance; meaning adds to it (and carries it for drafts not in French)."""
+        rel = max(kw, 0.7 * kw + 0.3 * dense)
+        return max(rel, 0.8 * dense) if foreign else rel
+
+    def _dense(self, sim: float | None) -> float:
+        if sim is None:
+            return 0.0
+        return min(1.0, max(0.0, (sim - self.settings.dense_floor) / self.settings.dense_span))
+
     def judge_attendu(self, att: Attendu, index: DraftIndex) -> AttenduJudgement:
         candidates: dict[int, float] = {}
         for hit_id, _ in index.keyword.search(self._query(att), self.settings.candidates):
@@ -234,6 +281,7 @@ class ReviewEngine:
                 candidates.setdefault(pid, 0.0)
         say = FEEDBACK[index.lang]
         best = AttenduJudgement(att, "missing", 0.0, reason=say["no_passage"])
+        best.dense = max((self._dense(v) for v in sims.values()), default=0.0)
         att_stems = self._att_stems.get(att.id, set())
 
         strong = [k for k in att.substance if k not in WEAK_KINDS]
@@ -241,21 +289,16 @@ class ReviewEngine:
             passage = index.draft.passages[pid]
             facts = index.facts[pid]
             kw = self.keyword_coverage(att, facts.stems)
-            dense = (
-                min(1.0, max(0.0, (sims[pid] - self.settings.dense_floor) / self.settings.dense_span))
-                if pid in sims
-                else 0.0
-            )
-            # Keywords carry relevance; meaning adds to it (and carries it for drafts not in French).
-            rel = max(kw, 0.7 * kw + 0.3 * dense)
-            if index.foreign:
-                rel = max(rel, 0.8 * dense)
+            rel = self._relevance(kw, self._dense(sims.get(pid)), index.foreign)
+            best.rel = max(best.rel, rel)
             present = [k for k in att.substance if k in facts.kinds]
             subst = len(present) / len(att.substance)
             echo_ok = facts.echo < self.settings.echo_max
             concrete = facts.specifics >= (1 if strong else 2)
             strong_ok = all(k in facts.kinds for k in strong) if strong else bool(present)
             status: Status
+            if rel >= self.settings.rel_partial and (not echo_ok or facts.summary):
+                best.rejected_echo = True
             if rel >= self.settings.rel_met and strong_ok and concrete and echo_ok and not facts.summary:
                 status, reason = "covered", say["shown_concretely"]
             elif (
@@ -275,47 +318,87 @@ class ReviewEngine:
                 continue
             score = rel * (0.5 + 0.5 * subst) * (1.0 if echo_ok else 0.5)
             if (STATUS_ORDER[status], score) > (STATUS_ORDER[best.status], best.score):
-                best = AttenduJudgement(att, status, score, passage, reason=reason)
-        if best.passage is not None:
+                best = AttenduJudgement(att, status, score, passage, reason=reason, rel=best.rel, dense=best.dense,
+                                        substance=subst, specifics=facts.specifics,
+                                        rejected_echo=best.rejected_echo)  # fmt: skip
+        if att.shape is not None:
+            best = self._judge_structures(att, index, sims, best)
+        if best.passage is not None and best.shape is None:
             best.quote = best_quote(best.passage, att, att_stems, self.signals)
         return best
 
+    def _judge_structures(
+        self, att: Attendu, index: DraftIndex, sims: dict[int, float], best: AttenduJudgement
+    ) -> AttenduJudgement:
+        """The draft's tables and lists judged whole against the attendu's shape; the better judgement wins."""
+        assert att.shape is not None
+        say = FEEDBACK[index.lang]
+        for b, block in enumerate(index.draft.blocks):
+            match = self.shapes.match(att.shape, block)
+            if match.score < self.settings.shape_partial:
+                continue
+            kw = self.keyword_coverage(att, index.block_stems[b])
+            dense = max((self._dense(sims.get(pid)) for pid in index.block_passages[b]), default=0.0)
+            rel = self._relevance(kw, dense, index.foreign)
+            if rel < self.settings.rel_partial:
+                continue
+            status: Status = "covered" if match.score >= 1.0 else "partial"
+            if status == "covered":
+                reason = say[f"shown_{block.kind}"]
+            else:
+                reason = say[f"partial_{block.kind}"].format(missing=", ".join(self._facet_label(f, index.lang)
+                                                                               for f in match.missing))  # fmt: skip
+            score = rel * (0.5 + 0.5 * match.score)
+            # At the same status, the whole structure shows the attendu better than one of its rows.
+            rank = (STATUS_ORDER[status], best.shape is None or score > best.score)
+            if rank > (STATUS_ORDER[best.status], False):
+                best = AttenduJudgement(att, status, score, None, "\n".join(match.excerpt), reason, match,
+                                        rel=max(best.rel, rel), dense=best.dense, substance=match.score,
+                                        specifics=self.signals.specifics(block.text, self.common_words(index.key)),
+                                        rejected_echo=best.rejected_echo)  # fmt: skip
+        return best
+
+    def _facet_label(self, facet: str, lang: str) -> str:
+        own = self.pack.vocab.shape_labels.get(lang, {}) or self.pack.vocab.shape_labels.get("fr", {})
+        return own.get(facet) or SUBSTANCE[lang].get(facet, facet)
+
     # ---- criteria -----------------------------------------------------------------------------
-    def judge_criterion(self, crit: Criterion, index: DraftIndex) -> CriterionVerdict:
+    def assess(self, crit: Criterion, index: DraftIndex) -> tuple[list[AttenduJudgement], dict[str, float]]:
+        """The attendus' judgements (a covered attendu without a verified quote is partial) and the features."""
         judgements = [self.judge_attendu(att, index) for att in crit.attendus]
-        unit_texts = index.draft.unit_texts
-        evidence: list[Evidence] = []
-        results: list[AttenduResult] = []
         for j in judgements:
-            ev_list: list[Evidence] = []
-            if j.quote and j.passage is not None and verify_quote(j.quote, unit_texts) is not None:
-                ev_list.append(Evidence(quote=j.quote, location=j.passage.location))
-            elif j.status == "covered":
-                j.status = "partial"  # nothing we can show: not covered
-            results.append(
-                AttenduResult(
-                    id=j.attendu.id,
-                    label=self.pack.feedback.label(j.attendu, index.lang),
-                    status=j.status,
-                    score=round(min(1.0, j.score), 3),
-                    evidence=ev_list,
-                    reason=j.reason,
-                )
+            verified = bool(j.quote and j.location and verify_quote(j.quote, index.draft.unit_texts) is not None)
+            if not verified:
+                j.quote = None
+                if j.status == "covered":
+                    j.status = "partial"  # nothing we can show: not covered
+        shaped = sum(att.shape is not None for att in crit.attendus)
+        return judgements, criterion_features(judgements, shaped, index.draft.words, index.foreign)
+
+    def judge_criterion(self, crit: Criterion, index: DraftIndex) -> CriterionVerdict:
+        if self.verdict_model is None:
+            raise RuntimeError("no verdict model for this pack: run scripts/fit_verdict.py")
+        judgements, features = self.assess(crit, index)
+        status, confidence = self.verdict_model.decide(features)
+        results = [
+            AttenduResult(
+                id=j.attendu.id,
+                label=self.pack.feedback.label(j.attendu, index.lang),
+                status=j.status,
+                score=round(min(1.0, j.score), 3),
+                evidence=[Evidence(quote=j.quote, location=j.location)] if j.quote else [],
+                reason=j.reason,
             )
-        points = [1.0 if r.status == "covered" else 0.5 if r.status == "partial" else 0.0 for r in results]
-        score = sum(points) / len(points) if points else 0.0
+            for j in judgements
+        ]
+        # The evidence block is what the attendus found, always: it never contradicts their list.
+        evidence: list[Evidence] = []
         for r in sorted(results, key=lambda r: -STATUS_ORDER[r.status]):
             for e in r.evidence:
                 if r.status != "missing" and all(e.quote != x.quote for x in evidence) and len(evidence) < 3:
                     evidence.append(e)
-        status: Status
-        if score >= self.settings.covered_at and evidence:
-            status = "covered"
-        elif score >= self.settings.partial_at or any(r.status == "covered" for r in results):
-            status = "partial"
-        else:
-            status = "missing"
-        confidence = _confidence(score, self.settings)
+        if status == "covered" and not evidence:
+            status = "partial"  # "covered" needs at least one verified quote
         say = FEEDBACK[index.lang]
         missing = [r.label if r.status == "missing" else say["partial_item"].format(label=r.label, reason=r.reason)
                    for r in results if r.status != "covered"]  # fmt: skip
@@ -325,7 +408,7 @@ class ReviewEngine:
         if sheets and status != "covered":
             advice.append(say["method_sheet"].format(title=sheets[0].title, path=sheets[0].path))
         return CriterionVerdict(
-            code=crit.code, status=status, confidence=confidence, evidence=evidence if status != "missing" else [],
+            code=crit.code, status=status, confidence=round(confidence, 2), evidence=evidence,
             missing=missing, advice=advice, referentiel=crit.full_text, attendus=results, sheets=sheets,
         )  # fmt: skip
 
@@ -342,12 +425,6 @@ class ReviewEngine:
                         best = max(best, kw)
                 points.append(best)
         return sum(points) / len(points) if points else 0.0
-
-
-def _confidence(score: float, settings: ReviewSettings) -> float:
-    """Higher when the score sits far from the thresholds that separate the statuses."""
-    distance = min(abs(score - settings.covered_at), abs(score - settings.partial_at))
-    return round(min(0.95, 0.55 + distance), 2)
 
 
 def best_quote(passage: Passage, att: Attendu, kw_stems: set[str], signals: Signals) -> str | None:

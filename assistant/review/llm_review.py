@@ -167,7 +167,7 @@ def merge(offline: CriterionVerdict, judgement: CriterionJudgement, *, passages_
     return offline.model_copy(
         update={
             "status": final,
-            "evidence": evidence if final != "missing" else [],
+            "evidence": evidence if final != "missing" else offline.evidence,
             "missing": missing if final != "covered" else [],
             "advice": advice if final != "covered" else [],
             "source": "llm",

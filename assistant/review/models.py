@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from assistant.text.labels import WarningCode
 
@@ -19,6 +19,18 @@ SOURCE_FR: dict[str, str] = {
     "llm->offline": "avis hors ligne (le modèle de langage a échoué sur ce critère)",
     "llm->timeout": "avis hors ligne (le modèle de langage n'a pas répondu à temps)",
 }
+
+# How sure the offline verdict is, in words: the model's probability of the status it gives.
+CERTAINTY_FR: tuple[tuple[float, str], ...] = (
+    (0.75, "avis assez sûr"),
+    (0.55, "avis probable, à confirmer"),
+    (0.0, "avis incertain : à vérifier avec votre tuteur"),
+)
+
+
+def certainty_words(confidence: float) -> str:
+    return next(words for floor, words in CERTAINTY_FR if confidence >= floor)
+
 
 DISCLAIMER = (
     "Avis indicatif et formatif : ce retour ne constitue ni une note ni une prédiction de réussite. "
@@ -65,6 +77,11 @@ class CriterionVerdict(_Model):
         description="'offline', 'llm', 'llm->offline' (the model failed) or 'llm->timeout' (review deadline expired).",
     )
     llm_ms: float | None = Field(None, description="Time spent in this criterion's model call(s), when one was made.")
+
+    @computed_field(description="The confidence in words, as the candidate reads it.")  # type: ignore[prop-decorator]
+    @property
+    def certainty(self) -> str:
+        return certainty_words(self.confidence)
 
 
 class ReviewWarning(_Model):

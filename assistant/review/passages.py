@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.documents import LoadedDocument, TextUnit
+from assistant.review.structure import Block, list_block, table_block
 from assistant.safety.injection import assigns_status, injection_spans
 
 MIN_CHARS = 160
@@ -44,6 +45,8 @@ class DraftText:
     unit_texts: list[str]
     set_aside_words: int = 0
     """Words of the instruction blocks set aside."""
+    blocks: list[Block] = field(default_factory=list)
+    """The draft's tables and lists, whole (structure evidence)."""
 
 
 def _split_long(text: str) -> list[str]:
@@ -126,7 +129,20 @@ def build_passages(doc: LoadedDocument) -> DraftText:
             if len(piece) >= MIN_CHARS:
                 flush()
     flush()
+    blocks = [b for text, unit in cleaned if text and (b := _block(text, unit)) is not None]
     words = sum(len(p.text.split()) for p in passages)
     uploaded = sum(len(u.text.split()) for u in doc.units if u.kind != "heading")
     unique = list(dict.fromkeys(i.strip() for i in injections if i.strip()))
-    return DraftText(passages, unique, words, [u.text for u in doc.units], max(uploaded - words, 0))
+    return DraftText(passages, unique, words, [u.text for u in doc.units], max(uploaded - words, 0), blocks)
+
+
+def _block(text: str, unit: TextUnit) -> Block | None:
+    """The block of a table or list unit, from its cleaned text (instruction rows and items are gone)."""
+    section = " > ".join(unit.section)
+    if unit.kind == "table" and unit.rows is not None:
+        kept = set(text.split("\n"))
+        rows = [row for row in unit.rows if " | ".join(row) in kept]
+        return table_block(unit.index, rows, unit.location, section)
+    if unit.kind == "list":
+        return list_block(unit.index, text, unit.location, section)
+    return None

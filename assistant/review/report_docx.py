@@ -26,7 +26,7 @@ from assistant.text.labels import warning_title
 STATUS_FILL: dict[str, str] = {"covered": "C6EFCE", "partial": "FFEB9C", "missing": "FFC7CE"}
 WARNING_FILL = "FCE4D6"
 WARNING_COLOR = RGBColor(0xC0, 0x00, 0x00)
-SUMMARY_HEADER = ("Critère", "Statut", "Confiance", "Attendus manquants")
+SUMMARY_HEADER = ("Critère", "Statut", "Fiabilité de l'avis", "Attendus manquants")
 
 # Everything outside the XML 1.0 `Char` production (lone surrogates included).
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -87,10 +87,6 @@ def _bullets(doc: DocxDocument, items: list[str]) -> None:
         _paragraph(doc, item, style="List Bullet")
 
 
-def _percent(value: float) -> str:
-    return f"{round(value * 100)} %"
-
-
 def _title(report: Report) -> str:
     evaluation = report.evaluation
     if report.evaluation_title:
@@ -131,7 +127,7 @@ def _add_summary_row(cells: list[_Cell], verdict: CriterionVerdict) -> None:
     code.text = _clean(verdict.code)
     status.text = STATUS_FR.get(verdict.status, verdict.status)
     _shade_cell(status, STATUS_FILL[verdict.status])
-    confidence.text = _percent(verdict.confidence)
+    confidence.text = _clean(verdict.certainty)
     missing.text = _clean(" ; ".join(verdict.missing)) or "—"
 
 

@@ -55,7 +55,7 @@ def _escape_marker(match: re.Match[str]) -> str:
     return f"{match.group(2)}\\{match.group(3)}"
 
 
-def _blockquote(text: str) -> str:
+def blockquote(text: str) -> str:
     """Quote multi-line untrusted text, escaping each line so it stays inside the quote."""
     lines = _NEWLINES.sub("\n", _CONTROL.sub("", text)).strip().split("\n")
     escaped = [_escape_line(_WHITESPACE.sub(" ", line).strip()) for line in lines]
@@ -70,10 +70,6 @@ def _link_target(path: str) -> str:
 
 def _status_label(status: str) -> str:
     return f"{STATUS_EMOJI.get(status, '')} {STATUS_FR.get(status, status)}".strip()
-
-
-def _percent(value: float) -> str:
-    return f"{round(value * 100)} %"
 
 
 def _title(report: Report) -> str:
@@ -96,18 +92,19 @@ def _warnings_section(warnings: list[ReviewWarning]) -> list[str]:
 
 def _summary_row(verdict: CriterionVerdict) -> str:
     missing = " ; ".join(escape_md(label) for label in verdict.missing) or "—"
-    cells = [escape_md(verdict.code), _status_label(verdict.status), _percent(verdict.confidence), missing]
+    cells = [escape_md(verdict.code), _status_label(verdict.status), escape_md(verdict.certainty), missing]
     return "| " + " | ".join(cells) + " |"
 
 
 def _summary_table(criteria: list[CriterionVerdict]) -> list[str]:
-    header = ["| Critère | Statut | Confiance | Attendus manquants |", "| --- | --- | --- | --- |"]
+    header = ["| Critère | Statut | Fiabilité de l'avis | Attendus manquants |", "| --- | --- | --- | --- |"]
     return ["## Synthèse", "", *header, *(_summary_row(v) for v in criteria), ""]
 
 
 def _evidence_block(evidence: Evidence) -> list[str]:
     location = escape_md(evidence.location)
-    return [_blockquote(evidence.quote), "", *([f"*{location}*", ""] if location else [])]
+    quote = "  \n".join(blockquote(evidence.quote).split("\n"))  # a table excerpt keeps one line per row
+    return [quote, "", *([f"*{location}*", ""] if location else [])]
 
 
 def _evidence_section(evidence: list[Evidence]) -> list[str]:
@@ -143,7 +140,7 @@ def _criterion_section(verdict: CriterionVerdict) -> list[str]:
     return [
         heading,
         "",
-        _blockquote(verdict.referentiel),
+        blockquote(verdict.referentiel),
         "",
         f"*{escape_md(source_line(verdict))}*",
         "",

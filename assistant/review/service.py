@@ -188,9 +188,11 @@ def _demote_partial(verdict: CriterionVerdict) -> CriterionVerdict:
     if verdict.status != "partial":
         return verdict
     note = "Le document semble porter sur une autre évaluation : les éléments trouvés ne répondent pas à ce critère."
-    return verdict.model_copy(
-        update={"status": "missing", "confidence": 0.6, "evidence": [], "missing": [note, *verdict.missing]}
-    )
+    # The attendus list follows: what was found stays listed, as not answering this criterion.
+    attendus = [a.model_copy(update={"status": "missing", "evidence": []}) for a in verdict.attendus]
+    missing = [note, *(a.label for a in attendus)]
+    update = {"status": "missing", "confidence": 0.6, "evidence": [], "missing": missing, "attendus": attendus}
+    return verdict.model_copy(update=update)
 
 
 def check_file(reviewer: Reviewer, path: Path, key: str) -> Report:

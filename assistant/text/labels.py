@@ -75,6 +75,9 @@ SUBSTANCE_FR: dict[str, str] = {
     "comparison": "comparaison",
     "verbatim": "verbatims ou citations",
     "structure": "présentation structurée (tableau, liste, étapes)",
+    "person": "personnes nommées",
+    "product": "quantités multipliées par un coût unitaire",
+    "lines": "assez de lignes",
 }
 
 SUBSTANCE_EN: dict[str, str] = {
@@ -88,6 +91,9 @@ SUBSTANCE_EN: dict[str, str] = {
     "comparison": "comparison",
     "verbatim": "verbatims or quotations",
     "structure": "structured presentation (table, list, steps)",
+    "person": "named people",
+    "product": "quantities times a unit cost",
+    "lines": "enough lines",
 }
 
 # Review feedback phrases, by the draft's language (criterion texts always stay verbatim in French).
@@ -98,6 +104,10 @@ FEEDBACK: dict[str, dict[str, str]] = {
         "partial_without": "abordé, mais sans {missing}",
         "partial_general": "abordé, mais de façon générale",
         "partial_item": "{label} (partiel : {reason})",
+        "shown_table": "montré dans un tableau complet",
+        "shown_list": "montré dans une liste complète",
+        "partial_table": "tableau présent, mais sans {missing}",
+        "partial_list": "liste présente, mais sans {missing}",
         "method_sheet": "Méthode pas à pas : fiche « {title} » ({path}).",
     },
     "en": {
@@ -106,6 +116,10 @@ FEEDBACK: dict[str, dict[str, str]] = {
         "partial_without": "addressed, but without {missing}",
         "partial_general": "addressed, but only in general terms",
         "partial_item": "{label} (partial: {reason})",
+        "shown_table": "shown in a complete table",
+        "shown_list": "shown in a complete list",
+        "partial_table": "a table is there, but without {missing}",
+        "partial_list": "a list is there, but without {missing}",
         "method_sheet": "Step-by-step method: sheet “{title}” ({path}).",
     },
 }

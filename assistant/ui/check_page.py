@@ -233,7 +233,7 @@ def summary_frame(report: Report) -> pd.DataFrame:
         {
             "Critère": c.code,
             "Statut": status_label(c.status),
-            "Confiance": round(c.confidence * 100),
+            "Fiabilité de l'avis": c.certainty,
             "Éléments cités": len(c.evidence),
             "Attendus manquants": len(c.missing),
         }
@@ -258,9 +258,6 @@ def _render_summary(report: Report) -> None:
         _styled_summary(report),
         hide_index=True,
         width="stretch",
-        column_config={
-            "Confiance": st.column_config.ProgressColumn("Confiance", min_value=0, max_value=100, format="%d %%"),
-        },
     )
 
 
@@ -288,16 +285,14 @@ def _render_sheets(verdict: CriterionVerdict) -> None:
 
 
 def _render_criterion(verdict: CriterionVerdict) -> None:
-    label = (
-        f"{components.status_markdown(verdict.status)} — {verdict.code} · confiance {round(verdict.confidence * 100)} %"
-    )
+    label = f"{components.status_markdown(verdict.status)} — {verdict.code} · {verdict.certainty}"
     with st.expander(label):
         st.markdown("**Critère (texte exact du référentiel)**")
         st.markdown(f"> {safe(verdict.referentiel)}")
         st.markdown("**Éléments trouvés dans votre document**")
         if verdict.evidence:
             for evidence in verdict.evidence:
-                st.markdown(f"> {safe(evidence.quote)}")
+                st.markdown(components.quote_markdown(evidence.quote))
                 if evidence.location:
                     st.caption(f":material/place: {safe(evidence.location)}")
         else:
@@ -397,12 +392,12 @@ def render() -> None:
     max_mb = state.settings().max_upload_mb
     upload = st.file_uploader(
         "Votre livrable",
-        type=["pdf", "docx", "md", "txt"],
+        type=["pdf", "docx", "pptx", "md", "txt"],
         max_upload_size=max_mb,
-        help=f"PDF, Word (.docx), Markdown (.md) ou texte (.txt) ; taille maximale : {max_mb} Mo.",
+        help=f"PDF, Word (.docx), PowerPoint (.pptx), Markdown (.md) ou texte (.txt) ; taille maximale : {max_mb} Mo.",
         key="check_file",
     )
-    st.caption(f"Formats : PDF, DOCX, MD, TXT — {max_mb} Mo maximum. :material/lock: {PRIVACY}")
+    st.caption(f"Formats : PDF, DOCX, PPTX, MD, TXT — {max_mb} Mo maximum. :material/lock: {PRIVACY}")
     queue = shared_check_queue(state.settings())
     job_id = st.session_state.get(JOB)
     if job_id and queue.get(str(job_id)) is None:

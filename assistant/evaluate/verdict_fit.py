@@ -1,0 +1,82 @@
+"""Fitting the criterion verdict model (scripts/fit_verdict.py, scripts/sweep_review.py): tune split only.
+
+Two logistic regressions over standardised features — P(at least partial) and P(covered), a cumulative
+ordinal model — fitted with scikit-learn. Regularisation is chosen by cross-validated log-loss with
+folds grouped by draft (a draft and its renderings never sit on both sides of a fold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from assistant.evaluate.drafts_eval import LABELS, score_pairs
+from assistant.review.verdict import FEATURES, LEVELS, VerdictModel
+
+GRID_C = (0.03, 0.1, 0.3, 1.0, 3.0)
+ORDER = {status: rank for rank, status in enumerate(LEVELS)}
+
+
+def group_of(entry: dict[str, Any]) -> str:
+    return str(entry.get("source") or entry["file"])
+
+
+def _cumulative(c: float, z: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """P(missing), P(partial), P(covered) of the ``test`` rows from two models fitted on ``train``."""
+    at_least = []
+    for level in (1, 2):
+        model = LogisticRegression(C=c, max_iter=2000).fit(z[train], (y[train] >= level).astype(int))
+        at_least.append(model.predict_proba(z[test])[:, 1])
+    up, covered = at_least[0], np.minimum(at_least[1], at_least[0])
+    return np.stack([1 - up, up - covered, covered], axis=1)
+
+
+@dataclass
+class Fit:
+    c: float
+    log_loss: float
+    figures: dict[str, Any]
+    """Cross-validated figures over the source-format criteria (renderings are fitted on, not scored)."""
+    model: VerdictModel
+
+
+def fit_verdict(rows: list[dict[str, Any]], embedding_model: str, *, verbose: bool = True) -> Fit:
+    """Choose C by grouped cross-validation, report those predictions, then fit on every row."""
+    x = np.asarray([[r["features"][f] for f in FEATURES] for r in rows], dtype=np.float64)
+    y = np.asarray([ORDER[r["gold"]] for r in rows])
+    groups = np.asarray([group_of(r["entry"]) for r in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    folds = list(GroupKFold(n_splits=5).split(z, y, groups))
+    best: tuple[float, float, np.ndarray] | None = None
+    for c in GRID_C:
+        probs = np.zeros((len(y), 3))
+        for train, test in folds:
+            probs[test] = _cumulative(c, z, y, train, test)
+        loss = float(-np.mean(np.log(np.clip(probs[np.arange(len(y)), y], 1e-9, 1))))
+        if verbose:
+            print(f"C={c:<5} cross-validated log-loss {loss:.4f}")
+        if best is None or loss < best[1]:
+            best = (c, loss, probs)
+    assert best is not None
+    c, loss, probs = best
+    originals = [i for i, r in enumerate(rows) if "source" not in r["entry"]]
+    pairs = [(rows[i]["gold"], LABELS[int(np.argmax(probs[i]))]) for i in originals]
+    models = [LogisticRegression(C=c, max_iter=2000).fit(z, (y >= level).astype(int)) for level in (1, 2)]
+    drafts = len({group_of(r["entry"]) for r in rows})
+    model = VerdictModel(
+        embedding_model=embedding_model,
+        features=list(FEATURES),
+        mean=mean.tolist(),
+        scale=scale.tolist(),
+        coef=[m.coef_[0].tolist() for m in models],
+        intercept=[float(m.intercept_[0]) for m in models],
+        fitted_on=f"tune split: {len(rows)} criterion labels from {drafts} drafts and their renderings; "
+        f"C={c} by 5-fold cross-validation grouped by draft",
+    )
+    return Fit(c, loss, score_pairs(pairs), model)
