@@ -3,8 +3,8 @@
 pypdf calls ``visitor_text`` with pieces of text as it flushes them, together with the text and
 transformation matrices at the start of the piece and the font. From those we keep, per run: the
 text, its start (x, baseline y), an advance width computed from the font's glyph widths, the
-rendered size and the font's family and weight. Runs that the hidden-text tracker flags (white or
-tiny) are left out. Lines are runs on the same baseline, ordered by x; a line is cut into
+rendered size and the font's family and weight. Runs that the hidden-text tracker flags (white on
+white, or tiny) are left out. Lines are runs on the same baseline, ordered by x; a line is cut into
 *segments* where a wide horizontal gap separates runs (table cells, a list marker and its text).
 """
 
@@ -17,8 +17,8 @@ from functools import cached_property
 
 from pypdf import PageObject
 
-from .hidden import PdfHiddenTracker
 from .pdf_fonts import FontInfo, font_info
+from .pdf_hidden import PdfHiddenTracker
 from .text import clean_text
 
 Color = tuple[float, float, float]
@@ -199,7 +199,11 @@ class RunCollector:
             self.runs.append(Run(clean_text(piece), m[4], y, x_end, size, font, color))
 
     def visitors(self) -> dict[str, Callable[..., None]]:
-        return {"visitor_operand_before": self.before, "visitor_text": self.text}
+        return {
+            "visitor_operand_before": self.before,
+            "visitor_operand_after": self.tracker.after,
+            "visitor_text": self.text,
+        }
 
 
 def extract_runs(page: PageObject, tracker: PdfHiddenTracker) -> tuple[str, RunCollector]:
