@@ -200,6 +200,111 @@ def test_a_table_drawn_in_columns_is_rebuilt_row_by_row_with_wrapped_cells_joine
     ]
 
 
+def test_bullets_drawn_as_small_discs_make_one_list_unit() -> None:
+    # Browsers (Chromium's print to PDF) draw list bullets as paths: no "•" in the text.
+    pdf = new_pdf()
+    page = new_page(pdf)
+    page.line("Les leviers retenus :").gap(2)
+    pdf.circle(LEFT + 1.5, page.y + 2.2, 0.55, style="F")
+    page.line("un site refait, avec un configurateur en ligne et un module de", x=LEFT + INDENT)
+    page.line("réservation d'essai chez le revendeur le plus proche ;", x=LEFT + INDENT).gap(1)
+    pdf.circle(LEFT + 1.5, page.y + 2.2, 0.55, style="D")  # a nested list's hollow circle
+    page.line("des campagnes Meta et Google.", x=LEFT + INDENT).gap(2)
+    page.line("Le calendrier suit la saison.")
+    doc = load(pdf)
+
+    assert [(unit.kind, unit.text) for unit in doc.units] == [
+        ("paragraph", "Les leviers retenus :"),
+        (
+            "list",
+            "• un site refait, avec un configurateur en ligne et un module de réservation d'essai chez le "
+            "revendeur le plus proche ;\n• des campagnes Meta et Google.",
+        ),
+        ("paragraph", "Le calendrier suit la saison."),
+    ]
+
+
+def test_a_table_drawn_with_borders_keeps_a_row_whose_cells_wrap_and_lie_far_apart() -> None:
+    # Cell padding larger than the line pitch, as browsers print tables: the borders give the rows.
+    pdf = new_pdf()
+    page = new_page(pdf)
+    page.line("Objectifs", size=14, bold=True).gap(2)
+    pdf.set_font("dejavu", "", BODY)
+    pdf.set_xy(LEFT, page.y)
+    with pdf.table(col_widths=(50, 40, 80), text_align="LEFT", v_align="TOP", align="LEFT", padding=3) as table:
+        for cells in (
+            ("Objectif", "Cible", "Mesure"),
+            ("Demandes de devis en ligne", "100 par mois", "HubSpot"),
+            ("Trafic du site", "16 000 visites par mois", "GA4, rapport mensuel partagé avec la direction"),
+        ):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    doc = load(pdf)
+
+    [heading, grid] = doc.units
+    assert (heading.text, grid.kind, grid.section) == ("Objectifs", "table", ("Objectifs",))
+    assert grid.rows == [
+        ["Objectif", "Cible", "Mesure"],
+        ["Demandes de devis en ligne", "100 par mois", "HubSpot"],
+        ["Trafic du site", "16 000 visites par mois", "GA4, rapport mensuel partagé avec la direction"],
+    ]
+
+
+def test_a_large_title_wrapped_with_a_lone_closing_quote_is_one_heading_and_no_parent() -> None:
+    # A Word "Title" exported by LibreOffice: 26 pt, wrapped so that its last line is only "»".
+    pdf = new_pdf()
+    page = new_page(pdf)
+    page.line("Menuiseries Barbâtre – Projet « Devis en ligne", size=26)
+    page.line("et réseau de poseurs", size=26)
+    page.line("»", size=26).gap(3)
+    page.line("Dossier E2, cadrage individuel.").gap(3)
+    page.line("1. Objectifs", size=13, bold=True).gap(2)
+    page.line("Cent demandes de devis par mois.").gap(3)
+    page.line("Besoins", size=11.5, bold=True).gap(2)
+    page.line("Un configurateur mobile.")
+    doc = load(pdf)
+
+    title = "Menuiseries Barbâtre – Projet « Devis en ligne et réseau de poseurs »"
+    assert [(unit.kind, unit.section, unit.text) for unit in doc.units] == [
+        ("heading", (title,), title),
+        ("paragraph", (), "Dossier E2, cadrage individuel."),
+        ("heading", ("1. Objectifs",), "1. Objectifs"),
+        ("paragraph", ("1. Objectifs",), "Cent demandes de devis par mois."),
+        ("heading", ("1. Objectifs", "Besoins"), "Besoins"),
+        ("paragraph", ("1. Objectifs", "Besoins"), "Un configurateur mobile."),
+    ]
+
+
+def test_each_slide_of_a_deck_starts_its_heading_path_afresh() -> None:
+    # Slide titles shrink with their length: their sizes are no heading levels.
+    pdf = FPDF(format=(338.7, 190.5), unit="mm")  # 16:9, landscape
+    pdf.add_font("dejavu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.set_auto_page_break(False)
+    for title, size, bullets in (
+        ("Le brief", 40, ["3 boutiques à Bordeaux", "42 parfums faits maison"]),
+        ("Objectifs et contraintes de la saison estivale", 32, ["3 000 commandes", "+4 000 abonnés"]),
+        ("Budget", 40, ["24 000 € HT", "réserve de 1 500 €"]),
+    ):
+        page = new_page(pdf)
+        page.line(title, size=size, x=20).gap(6)
+        for bullet in bullets:
+            page.item("•", bullet, x=20).gap(4)
+    doc = load(pdf)
+
+    headings = [(unit.section, unit.text) for unit in doc.units if unit.kind == "heading"]
+    assert headings == [
+        (("Le brief",), "Le brief"),
+        (("Objectifs et contraintes de la saison estivale",), "Objectifs et contraintes de la saison estivale"),
+        (("Budget",), "Budget"),
+    ]
+    assert [unit.section for unit in doc.units if unit.kind == "list"] == [
+        ("Le brief",),
+        ("Objectifs et contraintes de la saison estivale",),
+        ("Budget",),
+    ]
+
+
 def test_running_header_and_page_footer_are_dropped_and_a_paragraph_goes_on_across_the_page_break() -> None:
     pdf = new_pdf(RunningPDF)
     page = new_page(pdf)

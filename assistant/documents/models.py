@@ -18,7 +18,7 @@ UnitKind = Literal["paragraph", "heading", "table", "list"]
 DocType = Literal["pdf", "docx", "pptx", "markdown", "text"]
 
 MIB = 1024 * 1024
-LOADER_VERSION = "4"
+LOADER_VERSION = "6"
 """Bumped whenever a loader yields different units for the same file, so indexes are rebuilt."""
 _MAX_TITLE_CHARS = 60
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Mapping
 
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from .errors import (
@@ -31,11 +32,12 @@ from .errors import (
     NoTextError,
     TooManyPagesError,
 )
-from .hidden import PdfHiddenTracker, hidden_warning
+from .hidden import hidden_warning
 from .models import DocumentWarning, LoadedDocument, LoadLimits, UnitCollector
 from .pdf_layout import layout_units
 from .pdf_margins import PageContent
 from .pdf_runs import build_lines, extract_runs
+from .pdf_shapes import ShapeTracker
 from .text import clean_text
 
 MIN_CHARS_PER_PAGE = 20
@@ -132,7 +134,7 @@ def _page_content(reader: PdfReader, number: int, name: str, hidden: list[str]) 
     """The page's visible text and lines, or None when pypdf fails on it; hidden text goes to ``hidden``."""
     try:
         page = reader.pages[number - 1]
-        tracker = PdfHiddenTracker()
+        tracker = ShapeTracker(_resources(page))  # hidden text, and the page's rules and marks
         text, runs = extract_runs(page, tracker)
         for piece in tracker.hidden:
             if len(piece.strip()) >= 3:
@@ -145,10 +147,11 @@ def _page_content(reader: PdfReader, number: int, name: str, hidden: list[str]) 
         # One bad page must not sink the others: skip it, keep the trace for logs.
         _logger.debug("pypdf failed on page %d", number, exc_info=True)
         return None
-    content = PageContent(number, text, None)
+    content = PageContent(number, text, None, shapes=tracker.shapes)
     try:
         box = page.mediabox
         content.bottom, content.top = float(box.bottom), float(box.top)
+        content.width = float(box.width)
         laid_out = sum(len("".join(run.text.split())) for run in runs.runs)
         if not runs.failed and laid_out >= MIN_LAID_OUT_SHARE * len("".join(text.split())):
             content.lines = build_lines(runs.runs, number)
@@ -157,6 +160,13 @@ def _page_content(reader: PdfReader, number: int, name: str, hidden: list[str]) 
     except Exception:
         _logger.debug("layout recovery failed on page %d; keeping its plain text", number, exc_info=True)
     return content
+
+
+def _resources(page: PageObject) -> Mapping[str, object] | None:
+    """The page's ``/Resources`` (None when missing or malformed)."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    return resources if isinstance(resources, Mapping) else None
 
 
 def _pages_label(pages: list[int]) -> str:

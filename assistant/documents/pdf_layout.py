@@ -1,37 +1,54 @@
 """PDF structure recovery: headings, paragraphs, lists and tables from the geometry of text runs.
 
 The goal is that a PDF rendering of a draft gives the same units as its source would (see
-``markdown``): one heading unit per heading with its heading path, one paragraph per paragraph
-(wrapped lines joined with a space, hyphenation undone), one list per run of list items (one item
-per line, bullets shown as "•"), one table per table (rows of cells, "cell | cell" text).
+``markdown`` and ``docx``): one heading unit per heading with its heading path, one paragraph per
+paragraph (wrapped lines joined with a space, hyphenation undone), one list per run of list items
+(one item per line, bullets shown as "•"), one table per table (rows of cells, "cell | cell" text).
 
-* Page lines come from :mod:`pdf_runs`; running headers, footers and page numbers are dropped
-  (:mod:`pdf_margins`); tables drawn in columns are rebuilt by :mod:`pdf_tables`.
-* The body text is the most common size (by characters). A line is a heading when it is clearly
-  larger, or bold in another font family than the body (see :mod:`pdf_stats`); heading levels
-  rank heading styles by size, and a heading pops the headings of its level or deeper.
+* Page lines come from :mod:`pdf_runs`, the rules and small marks drawn on the page from
+  :mod:`pdf_shapes`; running headers, footers and page numbers are dropped (:mod:`pdf_margins`).
+* Tables drawn with borders are read from their grid of rules (:mod:`pdf_grid`), whatever their
+  cell padding; other tables drawn in columns are rebuilt from the text (:mod:`pdf_tables`). A
+  table going on after a page break joins the table before it (see ``Table.extend``).
+* The body text is the most common size (by characters) outside tables. A line is a heading when
+  it is clearly larger, or bold in another font family than the body (see :mod:`pdf_stats`);
+  heading levels rank heading styles by size, and a heading pops the headings of its level or
+  deeper. A heading wrapped over several lines is one heading, even when its last line holds only
+  punctuation ("»").
+* The document's title (its first block: a heading at least :data:`TITLE_MIN_BODY` times the body
+  size, in a style no other heading has) is a heading unit but, as a Word "Title", no parent of
+  what follows. In a slide deck (landscape pages, most opening with a heading) each slide's title
+  starts the heading path afresh.
 * Consecutive lines form one paragraph while the vertical gap stays at the usual line spacing and
   size and indent stay the same; across a page break, when the last line of the page was full.
-* A line starting with a bullet or a number marker starts a list item; its wrapped lines, indented
-  like its text, join it. Paragraphs that read "cell | cell" in a row form a table.
+* A line starting with a bullet or a number marker, or with a bullet drawn at its left (browsers
+  draw them as paths), starts a list item; its wrapped lines, indented like its text, join it.
+  Paragraphs that read "cell | cell" in a row form a table.
 * A page whose layout cannot be read keeps its plain text as one paragraph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
 from .models import UnitCollector
+from .pdf_grid import find_grids, ruled_tables
 from .pdf_margins import PageContent, drop_running_lines
 from .pdf_runs import Line, join_runs
+from .pdf_shapes import bulleted_lines
 from .pdf_stats import HEADING_MIN_DELTA, Stats, body_stats, layout_stats
 from .pdf_tables import Table, find_tables
 from .pdf_words import Joiner, first_chunk, inline_marker, separate_marker
 from .text import chunk_text
 
 MAX_HEADING_LINES = 4
+TITLE_MIN_BODY = 1.8  # a document title is set at least this many times the body size
+MIN_BODY_CHARS = 200  # text outside tables that tells the body size (less: the tables' text does)
+SLIDE_TITLED_SHARE = 0.5  # a deck: landscape pages, at least this share of them opening with a heading
+ROW_SPLIT_ROOM = 1.6  # line pitches: a table row split by a page break ends about this close to the bottom
 INDENT_TOLERANCE_EM = 0.45
 _PIPE = " | "
 _SENTENCE_END = frozenset(".!?:…")
@@ -81,8 +98,8 @@ def _line_marker(line: Line) -> tuple[str, float, str] | None:
     return marker, runs[1].x, " ".join(" ".join(part for part in rest if part).split())
 
 
-def _start(line: Line, stats: Stats) -> Block:
-    """The block that ``line`` opens: a heading, a list item (marker apart or inline) or a paragraph."""
+def _start(line: Line, stats: Stats, drawn: Set[int]) -> Block:
+    """The block that ``line`` opens: a heading, a list item (marker apart, inline or drawn) or a paragraph."""
     block = Block("paragraph", line.page, indent=line.x0)
     if stats.is_heading(line):
         block.kind = "heading"
@@ -94,6 +111,8 @@ def _start(line: Line, stats: Stats) -> Block:
         block.kind, block.marker = "item", inline[0]
         block.add(line, inline[1])
         return block
+    elif id(line) in drawn:
+        block.kind, block.marker = "item", "•"
     block.add(line)
     return block
 
@@ -121,7 +140,7 @@ def _continues_on_next_page(block: Block, line: Line, stats: Stats, first_on_pag
     return not (room > 0.5 * stats.pitch_for(last.size) and last.text.rstrip()[-1:] in _SENTENCE_END)
 
 
-def _continues(block: Block, line: Line, stats: Stats, first_on_page: bool) -> bool:
+def _continues(block: Block, line: Line, stats: Stats, first_on_page: bool, drawn: Set[int]) -> bool:
     """Does ``line`` go on with ``block`` (same paragraph, item or heading)?"""
     if block.kind not in ("paragraph", "item", "heading") or not block.lines:
         return False
@@ -129,14 +148,15 @@ def _continues(block: Block, line: Line, stats: Stats, first_on_page: bool) -> b
     if abs(line.size - last.size) >= HEADING_MIN_DELTA:
         return False
     if block.kind == "heading":
+        # A wrapped heading may leave a lone mark on its last line ("»", "?").
         return (
-            stats.is_heading(line)
+            (stats.is_heading(line) or not any(char.isalnum() for char in line.text))
             and line.style == last.style
             and line.page == last.page
             and 0 < last.y - line.y <= 1.6 * line.size
             and len(block.lines) < MAX_HEADING_LINES
         )
-    if stats.is_heading(line) or _line_marker(line) is not None:
+    if stats.is_heading(line) or _line_marker(line) is not None or id(line) in drawn:
         return False
     if block.kind == "item" and inline_marker(line.text) is not None:
         return False
@@ -160,7 +180,7 @@ def _continues(block: Block, line: Line, stats: Stats, first_on_page: bool) -> b
     return True
 
 
-def _blocks(pages: list[PageContent], items: list[list[Line | Table]], stats: Stats, joiner: Joiner) -> list[Block]:
+def _blocks(pages: list[PageContent], items: list[list[Line | Table]], stats: Stats, drawn: Set[int]) -> list[Block]:
     blocks: list[Block] = []
     for page, page_items in zip(pages, items, strict=True):
         if page.lines is None:
@@ -172,14 +192,17 @@ def _blocks(pages: list[PageContent], items: list[list[Line | Table]], stats: St
                 table = previous.table if previous is not None and position == 0 else None
                 after_break = previous is not None and previous.last_page == page.number - 1
                 if previous is not None and table is not None and after_break and table.continues(item):
-                    table.extend(item)  # the same table, going on after the page break
+                    # The same table, going on after the page break; a row is split only on a full page.
+                    table.extend(
+                        item, split=table.bottom() - stats.bottom <= ROW_SPLIT_ROOM * stats.pitch_for(table.size)
+                    )
                     previous.last_page = page.number
                     continue
                 blocks.append(Block("table", page.number, table=item, last_page=page.number))
-            elif previous is not None and _continues(previous, item, stats, position == 0):
+            elif previous is not None and _continues(previous, item, stats, position == 0, drawn):
                 previous.add(item)
             else:
-                blocks.append(_start(item, stats))
+                blocks.append(_start(item, stats, drawn))
     return [block for block in blocks if block.kind == "table" or block.lines or block.parts]
 
 
@@ -226,18 +249,54 @@ def _pipe_group_end(blocks: list[Block], start: int, joiner: Joiner) -> int:
     return end
 
 
-def _emit(blocks: list[Block], joiner: Joiner, collector: UnitCollector) -> None:
-    """Turn blocks into units: heading path, lists from runs of items, tables from runs of rows."""
+def _document_title(blocks: list[Block], body_size: float) -> Block | None:
+    """The document's title: its first block, a heading much larger than the body in a style of its own.
+
+    Like a Word "Title", it is a heading whose section is itself, but no parent of what follows.
+    """
+    headings = [block for block in blocks if block.kind == "heading"]
+    if not blocks or blocks[0].kind != "heading":
+        return None
+    first = blocks[0].lines[0]
+    key = _heading_key(first)
+    if first.size < TITLE_MIN_BODY * body_size:
+        return None
+    others = [block.lines[0] for block in headings[1:]]
+    if any(_heading_key(line) == key or line.size > first.size for line in others):
+        return None
+    return blocks[0]
+
+
+def _slide_titles(blocks: list[Block], pages: list[PageContent]) -> set[int]:
+    """Ids of the headings that open a slide: in a deck (landscape pages, most opening with a heading)."""
+    laid = [page for page in pages if page.lines]
+    if len(laid) < 2 or any(page.width <= page.top - page.bottom for page in laid):
+        return set()
+    openers = blocks[:1] + [block for previous, block in itertools.pairwise(blocks) if block.page != previous.last_page]
+    titles = {id(block) for block in openers if block.kind == "heading"}
+    return titles if len(titles) >= SLIDE_TITLED_SHARE * len(laid) else set()
+
+
+def _emit(blocks: list[Block], joiner: Joiner, collector: UnitCollector, pages: list[PageContent], body: float) -> None:
+    """Turn blocks into units: heading path, lists from runs of items, tables from runs of rows.
+
+    A slide's title starts the heading path afresh; the document's title is no parent.
+    """
     levels = _heading_levels(blocks)
+    slide_titles = _slide_titles(blocks, pages)
+    title_block = None if slide_titles else _document_title(blocks, body)
     path: list[tuple[int, str]] = []
     position = 0
     while position < len(blocks):
         block = blocks[position]
         section = tuple(title for _, title in path)
         end = position + 1
-        if block.kind == "heading":
+        if block is title_block:
             title = block.text(joiner)
-            level = levels[_heading_key(block.lines[0])]
+            collector.add(title, "heading", page=block.page, section=(title,))
+        elif block.kind == "heading":
+            title = block.text(joiner)
+            level = 0 if id(block) in slide_titles else levels[_heading_key(block.lines[0])]
             while title and path and path[-1][0] >= level:
                 path.pop()
             if title:
@@ -277,14 +336,29 @@ def _add_paragraph(collector: UnitCollector, text: str, page: int, section: tupl
 
 def layout_units(pages: list[PageContent], collector: UnitCollector) -> None:
     """Add the units of the laid-out ``pages`` (in order) to ``collector``."""
-    drop_running_lines(pages)
-    body = body_stats([line for page in pages for line in page.lines or []])
-    items = [find_tables(page.lines, body.right, body.is_heading) if page.lines else [] for page in pages]
+    grids = {page.number: find_grids(page.shapes.rules) for page in pages if page.lines}
+    drop_running_lines(pages, lambda page, line: any(grid.holds(line) for grid in grids[page.number]))
+    ruled = {page.number: ruled_tables(page.lines, grids[page.number]) for page in pages if page.lines}
+    in_tables = {id(line) for found in ruled.values() for members, _ in found for line in members}
+    lines = [line for page in pages for line in page.lines or []]
+    # The body is the text outside tables (a document of wide tables may set them smaller), if any.
+    outside = [line for line in lines if id(line) not in in_tables]
+    body = body_stats(outside if sum(len(line.text) for line in outside) >= MIN_BODY_CHARS else lines)
+    items = [
+        find_tables(page.lines, body.right, body.is_heading, ruled[page.number]) if page.lines else [] for page in pages
+    ]
+    drawn = {
+        index
+        for page, page_items in zip(pages, items, strict=True)
+        for index in bulleted_lines([item for item in page_items if isinstance(item, Line)], page.shapes.marks)
+    }
     stats = layout_stats(body, pages, items)
     texts: list[str] = []
     for page_items in items:
         for item in page_items:
-            lines = [item] if isinstance(item, Line) else [s for row in item.rows for c in row.values() for s in c]
-            texts.extend(line.text for line in lines)
+            if isinstance(item, Line):
+                texts.append(item.text)
+            else:
+                texts.extend(segment.text for row in item.rows for cell in row.values() for segment in cell)
     joiner = Joiner(texts)
-    _emit(_blocks(pages, items, stats, joiner), joiner, collector)
+    _emit(_blocks(pages, items, stats, drawn), joiner, collector, pages, stats.body_size)

@@ -3,7 +3,7 @@
 A line near the top or bottom edge of the page, set apart from the text by a gap, is dropped when
 the same text (digits aside) comes back at the same height on at least half of the pages, or when
 it is the outermost line of the page and reads like a page number ("3", "- 3 -", "Page 3 / 7",
-"3/7"), in body size or smaller.
+"3/7"), in body size or smaller. Lines inside a table drawn with borders are never dropped.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .pdf_runs import Line
+from .pdf_shapes import PageShapes
 from .pdf_words import is_page_number
 
 MARGIN_SHARE = 0.12  # top and bottom bands, as a share of the page height
@@ -32,6 +34,9 @@ class PageContent:
     """Lines top to bottom, or None when the page's layout could not be recovered."""
     bottom: float = 0.0
     top: float = 842.0
+    width: float = 595.0
+    shapes: PageShapes = field(default_factory=PageShapes)
+    """Rules and small marks drawn on the page (table borders, list bullets)."""
 
 
 def _edge_group(lines: list[Line], inside: float, outward: int) -> list[Line]:
@@ -74,20 +79,27 @@ def _body_size(pages: list[PageContent]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def drop_running_lines(pages: list[PageContent]) -> None:
-    """Remove running headers, footers and page numbers from the pages' lines (in place)."""
+def drop_running_lines(pages: list[PageContent], kept: Callable[[PageContent, Line], bool] | None = None) -> None:
+    """Remove running headers, footers and page numbers from the pages' lines (in place).
+
+    A line for which ``kept`` is true (the text of a table drawn with borders) is never one.
+    """
     laid = [page for page in pages if page.lines]
     if not laid:
         return
     body = _body_size(laid)
+    candidates = {
+        page.number: [(line, outer) for line, outer in _candidates(page) if kept is None or not kept(page, line)]
+        for page in laid
+    }
     places: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
     for page in laid:
-        for line, _ in _candidates(page):
+        for line, _ in candidates[page.number]:
             places[_signature(line)].append((page.number, line.y))
     needed = max(2, math.ceil(0.5 * len(laid)))
     for page in laid:
         dropped: list[Line] = []
-        for line, outermost in _candidates(page):
+        for line, outermost in candidates[page.number]:
             seen = places[_signature(line)]
             pages_here = {number for number, y in seen if abs(y - line.y) <= SAME_PLACE}
             repeated = len(laid) >= 2 and len(pages_here) >= needed

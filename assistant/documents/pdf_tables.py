@@ -9,21 +9,26 @@ its first word would have fitted on the column's previous line (so that line was
 when it lies further below than the line pitch inside cells (row borders and padding).
 
 A table cut by a page break goes on in the next page's first table with the same columns; a
-header row repeated there is dropped, and a row split by the break is joined again.
+header row repeated there is dropped, and a row split by the break is joined again: only when the
+page was filled down to its bottom (a row moved whole to the next page leaves room), and when each
+cell of the next page's first line continues a cell that was cut, in the same weight.
+
+Tables drawn with borders are found first from their rules (``pdf_grid``); the lines they hold are
+left alone here.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .pdf_runs import Line, Segment, broken_word
 from .pdf_words import Joiner, first_chunk, separate_marker
 
 COLUMN_TOLERANCE = 3.0  # points
-MAX_ROW_GAP_EM = 2.0  # lines of one table are never further apart than this (in em)
+MAX_ROW_GAP_EM = 2.4  # lines of one table are never further apart than this (in em)
 CELL_GAP_EM = 1.1  # padding between the text of two cells, at most (in em)
 ROW_BORDER = 0.3  # points: lines further apart than the cell line pitch by this are in two rows
 
@@ -74,18 +79,31 @@ class Table:
             abs(a - b) <= COLUMN_TOLERANCE for a, b in zip(self.columns, other.columns, strict=True)
         )
 
-    def extend(self, other: Table) -> None:
-        """Append the rows of ``other``, without a repeated header and joining a row split by the page."""
+    def bottom(self) -> float:
+        """Baseline of the lowest line of the last row."""
+        last = self.rows[-1] if self.rows else {}
+        return min((run.y for segments in last.values() for segment in segments for run in segment.runs), default=0.0)
+
+    def extend(self, other: Table, *, split: bool = True) -> None:
+        """Append the rows of ``other``, without a repeated header and joining a row split by the page.
+
+        ``split``: whether the last row may have been split (its page was filled down to the bottom).
+        The first row of ``other`` goes on with it when each of its cells continues a cell that was
+        cut: no room left for its first word on the cell's last line, and the same weight.
+        """
         rows = [dict(row) for row in other.rows]
         if rows and len(self.rows) > 1:
             rows[0] = _without_header(rows[0], self.rows[0])
             if not rows[0]:
                 rows.pop(0)
         if (
-            rows
+            split
+            and rows
             and self.rows
             and all(
-                column in self.rows[-1] and not _fits(self.rows[-1][column][-1], segments[0], self.limit(column))
+                column in self.rows[-1]
+                and _bold(self.rows[-1][column][-1]) == _bold(segments[0])
+                and not _fits(self.rows[-1][column][-1], segments[0], self.limit(column))
                 for column, segments in rows[0].items()
             )
         ):
@@ -150,17 +168,31 @@ def _column_starts(lines: list[Line]) -> list[float]:
     return [min(cluster) for cluster in clusters]
 
 
-def find_tables(lines: list[Line], right: float, stops: Callable[[Line], bool]) -> list[Line | Table]:
+def find_tables(
+    lines: list[Line],
+    right: float,
+    stops: Callable[[Line], bool],
+    ruled: Sequence[tuple[list[Line], Table]] = (),
+) -> list[Line | Table]:
     """The page's lines, with runs of lines forming a table replaced by a :class:`Table`.
 
     ``right`` is the right edge of the text, where a table's last column ends; a line for which
-    ``stops`` is true (a heading) ends a table.
+    ``stops`` is true (a heading) ends a table. ``ruled``: tables already read from their borders
+    (see ``pdf_grid``), with their lines; each takes the place of its first line.
     """
+    owner = {id(line): table for members, table in ruled for line in members}
+    limits = _limits(lines, owner)
     out: list[Line | Table] = []
     position = 0
     while position < len(lines):
+        drawn = owner.get(id(lines[position]))
+        if drawn is not None:
+            if not any(item is drawn for item in out):
+                out.append(drawn)
+            position += 1
+            continue
         if _is_multi(lines[position]):
-            end, table = _grow(lines, position, right, stops)
+            end, table = _grow(lines[: limits[position]] if owner else lines, position, right, stops)
             if table is not None:
                 out.append(table)
                 position = end
@@ -168,6 +200,17 @@ def find_tables(lines: list[Line], right: float, stops: Callable[[Line], bool]) 
         out.append(lines[position])
         position += 1
     return out
+
+
+def _limits(lines: list[Line], owner: Mapping[int, Table]) -> list[int]:
+    """For each line, where the next line of a ruled table is (a table found from the text stops there)."""
+    limits = [len(lines)] * len(lines)
+    following = len(lines)
+    for index in range(len(lines) - 1, -1, -1):
+        if id(lines[index]) in owner:
+            following = index
+        limits[index] = following
+    return limits
 
 
 def _is_list_line(line: Line) -> bool:
