@@ -2,11 +2,12 @@
 
 Features come from ``ReviewEngine.assess`` (the attendus found, partial or missing; relevance and
 meaning margins; substance; evidence spread; echo; structure matches), one row per labelled criterion
-of every tune draft and of its renderings (a DOCX's PDFs, a deck's PDF: the same labels, read through
-another format). The fit itself is ``assistant.evaluate.verdict_fit`` (cumulative ordinal model,
-scikit-learn, C chosen by cross-validation grouped by draft); the tune figures printed are those
-cross-validated predictions. The coefficients go to ``<pack>/models/verdict.json``;
-`jury-blanc eval drafts --split test` then reports held-out figures.
+of every tune draft in its source format (Markdown, Word, PowerPoint; the PDF renderings carry the
+same labels and are kept to measure agreement across formats). The fit itself is
+``assistant.evaluate.verdict_fit`` (cumulative ordinal model, scikit-learn, C chosen by
+cross-validation grouped by draft); the tune figures printed are those cross-validated predictions.
+The coefficients go to ``<pack>/models/verdict.json``; `jury-blanc eval drafts --split test` then
+reports held-out figures.
 
 Usage: python scripts/fit_verdict.py [--dry-run]
 """
@@ -18,7 +19,8 @@ import json
 from typing import Any
 
 from assistant.evaluate.dataset import EVALS_DIR
-from assistant.evaluate.drafts_eval import feature_rows, load_labels
+from assistant.evaluate.drafts_eval import feature_rows
+from assistant.evaluate.tuning import tune_draft_files
 from assistant.evaluate.verdict_fit import fit_verdict
 from assistant.review.service import Reviewer
 from assistant.review.verdict import FEATURES, MODEL_FILE
@@ -27,7 +29,7 @@ from assistant.runtime import build_runtime
 
 def tuning_items() -> list[dict[str, Any]]:
     """The draft labels this fit reads: tune split only."""
-    return load_labels(EVALS_DIR, "tune")
+    return [e for e in tune_draft_files(EVALS_DIR) if "source" not in e]
 
 
 def main() -> None:

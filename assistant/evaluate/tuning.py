@@ -22,3 +22,8 @@ def tune_questions(evals_dir: Path = EVALS_DIR, question_set: str = "dev") -> li
 def tune_labels(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
     """The tune-split draft labels of the Markdown/text originals (renderings are scored apart)."""
     return [e for e in load_labels(evals_dir, "tune") if not str(e["file"]).startswith("rendered/")]
+
+
+def tune_draft_files(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
+    """Every tune-split labelled draft file: Markdown originals, office drafts and all their renderings."""
+    return [e for e in load_labels(evals_dir, "tune") if e["split"] == "tune"]

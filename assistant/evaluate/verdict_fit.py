@@ -76,7 +76,7 @@ def fit_verdict(rows: list[dict[str, Any]], embedding_model: str, *, verbose: bo
         scale=scale.tolist(),
         coef=[m.coef_[0].tolist() for m in models],
         intercept=[float(m.intercept_[0]) for m in models],
-        fitted_on=f"tune split: {len(rows)} criterion labels from {drafts} drafts and their renderings; "
+        fitted_on=f"tune split: {len(rows)} criterion labels from {drafts} drafts (source formats); "
         f"C={c} by 5-fold cross-validation grouped by draft",
     )
     return Fit(c, loss, score_pairs(pairs), model)
