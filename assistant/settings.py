@@ -101,10 +101,16 @@ class ReviewSettings(_Stage):
         description="Verdict model for packs without their own models/verdict.json (scripts/fit_verdict.py).",
     )
     shape_share: float = Field(
-        0.5, gt=0, le=1, description="Share of a table's rows or list's items that must hold an attendu's `each` facet."
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of a table's rows or list's items that must hold an attendu's `each` facet (not tuned).",
     )
     shape_partial: float = Field(
-        0.5, ge=0, le=1, description="Share of an attendu's shape a table or list must meet to be partial evidence."
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of an attendu's shape a table or list must meet to be partial evidence (not tuned).",
     )
     dense_floor: float = Field(0.80, description="e5 similarity that counts as no relevance.")
     dense_span: float = Field(0.07, gt=0, description="e5 similarity above the floor that counts as full relevance.")

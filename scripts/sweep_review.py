@@ -16,7 +16,8 @@ import itertools
 from typing import Any
 
 from assistant.evaluate.dataset import EVALS_DIR
-from assistant.evaluate.drafts_eval import feature_rows, load_labels
+from assistant.evaluate.drafts_eval import feature_rows
+from assistant.evaluate.tuning import tune_draft_files
 from assistant.evaluate.verdict_fit import fit_verdict
 from assistant.index.embeddings import EmbeddingChoice, MemoisedEmbeddings, make_embeddings
 from assistant.review.service import Reviewer
@@ -31,7 +32,7 @@ GRID = {
 
 def tuning_items() -> list[dict[str, Any]]:
     """The draft labels this sweep reads: tune split only."""
-    return load_labels(EVALS_DIR, "tune")
+    return tune_draft_files(EVALS_DIR)
 
 
 def main() -> None:

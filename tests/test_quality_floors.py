@@ -77,6 +77,7 @@ def test_draft_review_floor(drafts_result: dict[str, Any]) -> None:
     assert overall["qw_kappa"] >= FLOORS.drafts_qw_kappa, overall
     assert overall["macro_f1"] >= FLOORS.drafts_macro_f1, overall
     assert drafts_result["stuffing_resistance"] >= FLOORS.drafts_stuffing_resistance
+    assert drafts_result["format_agreement"] >= FLOORS.drafts_format_agreement
     assert drafts_result["unverified_quotes"] == 0  # every quote shown is in the draft, verbatim
     assert all(drafts_result["mismatch_flagged"].values())
     assert all(drafts_result["injection_flagged"].values())

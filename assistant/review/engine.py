@@ -379,7 +379,8 @@ class ReviewEngine:
         if self.verdict_model is None:
             raise RuntimeError("no verdict model for this pack: run scripts/fit_verdict.py")
         judgements, features = self.assess(crit, index)
-        status, confidence = self.verdict_model.decide(features)
+        embedder = self.embedding.model_id if self.embedding is not None else ""
+        status, confidence = self.verdict_model.decide(features, embedder)
         results = [
             AttenduResult(
                 id=j.attendu.id,

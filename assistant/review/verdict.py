@@ -47,6 +47,10 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+EMBEDDER_FEATURES: tuple[str, ...] = ("mean_dense",)
+"""Features whose scale belongs to the embedder the model was fitted with (meaning similarities)."""
+
+
 class Judged(Protocol):
     """What the features read from one attendu judgement."""
 
@@ -103,8 +107,17 @@ class VerdictModel(BaseModel):
     intercept: list[float]
     fitted_on: str = Field(description="What the model was fitted on (sets, split, counts, cross-validation).")
 
-    def probabilities(self, values: dict[str, float]) -> dict[Status, float]:
-        """P(missing), P(partial), P(covered) for one feature row (cumulative, kept monotone)."""
+    def probabilities(self, values: dict[str, float], embedding_model: str | None = None) -> dict[Status, float]:
+        """P(missing), P(partial), P(covered) for one feature row (cumulative, kept monotone).
+
+        Reviewed with another embedder than the model's, the meaning similarities are on another scale:
+        those features are taken at their fitted mean (no information) rather than misread.
+        """
+        if embedding_model is not None and embedding_model != self.embedding_model:
+            values = {
+                **values,
+                **{n: self.mean[self.features.index(n)] for n in EMBEDDER_FEATURES if n in self.features},
+            }
         x = np.asarray([values[name] for name in self.features], dtype=np.float64)
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
         at_least = [
@@ -114,9 +127,9 @@ class VerdictModel(BaseModel):
         partial_up, covered = at_least[0], min(at_least[1], at_least[0])
         return {"missing": 1.0 - partial_up, "partial": partial_up - covered, "covered": covered}
 
-    def decide(self, values: dict[str, float]) -> tuple[Status, float]:
+    def decide(self, values: dict[str, float], embedding_model: str | None = None) -> tuple[Status, float]:
         """The most probable status and its probability."""
-        probs = self.probabilities(values)
+        probs = self.probabilities(values, embedding_model)
         status = max(LEVELS, key=lambda s: probs[s])
         return status, probs[status]
 
