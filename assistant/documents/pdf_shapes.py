@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .pdf_hidden import PdfHiddenTracker
+from .pdf_paint import compose
 from .pdf_runs import Line
 
 Point = tuple[float, float]
@@ -119,18 +120,6 @@ def _is_white(args: Sequence[object]) -> bool | None:
     return None
 
 
-def _compose(inner: Sequence[float], outer: Sequence[float]) -> list[float]:
-    """The matrix that applies ``inner``, then ``outer`` (PDF row-vector convention)."""
-    return [
-        inner[0] * outer[0] + inner[1] * outer[2],
-        inner[0] * outer[1] + inner[1] * outer[3],
-        inner[2] * outer[0] + inner[3] * outer[2],
-        inner[2] * outer[1] + inner[3] * outer[3],
-        inner[4] * outer[0] + inner[5] * outer[2] + outer[4],
-        inner[4] * outer[1] + inner[5] * outer[3] + outer[5],
-    ]
-
-
 class ShapeCollector:
     """pypdf operator visitor (``before``, ``after``) that keeps a page's rules and marks."""
 
@@ -185,7 +174,7 @@ class ShapeCollector:
             self._clear()
 
     def _matrix(self, cm: Sequence[float]) -> Sequence[float]:
-        return cm if self._base is None else _compose(cm, self._base)
+        return cm if self._base is None else compose(cm, self._base)
 
     def _path(self, op: bytes, args: list[object], cm: list[float]) -> None:
         if op == b"h":
