@@ -19,6 +19,7 @@ from pypdf import PageObject
 
 from .pdf_fonts import FontInfo, font_info
 from .pdf_hidden import PdfHiddenTracker
+from .pdf_paint import compose
 from .text import clean_text
 
 Color = tuple[float, float, float]
@@ -137,17 +138,6 @@ def join_runs(runs: list[Run]) -> str:
     return " ".join("".join(parts).split())
 
 
-def _multiply(m: list[float], n: list[float]) -> list[float]:
-    return [
-        m[0] * n[0] + m[1] * n[2],
-        m[0] * n[1] + m[1] * n[3],
-        m[2] * n[0] + m[3] * n[2],
-        m[2] * n[1] + m[3] * n[3],
-        m[4] * n[0] + m[5] * n[2] + n[4],
-        m[4] * n[1] + m[5] * n[3] + n[5],
-    ]
-
-
 class RunCollector:
     """pypdf visitors for one page: the hidden-text tracker runs first, visible runs are kept."""
 
@@ -165,7 +155,7 @@ class RunCollector:
         self.tracker.before(op, args, cm, tm)
         if op in (b"Tj", b"TJ", b"'", b'"'):
             try:
-                m = _multiply(tm, cm)
+                m = compose(tm, cm)
                 self._fills[(round(m[4], 1), round(m[5], 1))] = self.tracker.fill
             except (IndexError, TypeError):
                 pass
@@ -176,7 +166,7 @@ class RunCollector:
         if len(self.tracker.hidden) > hidden or not isinstance(text, str) or not text.strip() or font_dict is None:
             return
         try:
-            self._add(text, _multiply(list(tm), list(cm)), font_dict, float(font_size))
+            self._add(text, compose(list(tm), list(cm)), font_dict, float(font_size))
         except Exception:  # a malformed operand must not cost the page its text
             self.failed = True
 

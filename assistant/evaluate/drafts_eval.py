@@ -115,6 +115,14 @@ def score_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
+def _scores_by(rows: list[dict[str, Any]], field: str) -> dict[str, dict[str, Any]]:
+    """The verdict figures of ``rows`` for each value of ``field`` (style, format, evaluation…)."""
+    return {
+        key: score_pairs([(r["gold"], r["pred"]) for r in rows if r[field] == key])
+        for key in sorted({r[field] for r in rows})
+    }
+
+
 def calibration(pairs: list[tuple[bool, float]], bins: int = 5) -> dict[str, Any]:
     """Is a verdict given with confidence p right p of the time? Expected calibration error and reliability bins."""
     table = []
@@ -179,26 +187,11 @@ def evaluate_drafts(
         by_source[entry["file"]] = {v.code: v.status for v in report.criteria}
     originals = [r for r in rows if not r["rendering"]]
     overall = score_pairs([(r["gold"], r["pred"]) for r in originals])
-    per_style = {
-        key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["style"] == key])
-        for key in sorted({r["style"] for r in originals})
-    }
-    per_format = {
-        key: score_pairs([(r["gold"], r["pred"]) for r in rows if r["format"] == key])
-        for key in sorted({r["format"] for r in rows})
-    }
-    per_eval = {
-        key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["evaluation"] == key])
-        for key in sorted({r["evaluation"] for r in originals})
-    }
-    per_kind = {
-        key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["kind"] == key])
-        for key in sorted({r["kind"] for r in originals})
-    }
-    per_lang = {
-        key: score_pairs([(r["gold"], r["pred"]) for r in originals if r["lang"] == key])
-        for key in sorted({r["lang"] for r in originals})
-    }
+    per_style = _scores_by(originals, "style")
+    per_format = _scores_by(rows, "format")
+    per_eval = _scores_by(originals, "evaluation")
+    per_kind = _scores_by(originals, "kind")
+    per_lang = _scores_by(originals, "lang")
     hostile = [r for r in originals if r["kind"] in ("stuffed", "injection") and r["gold"] == "missing"]
     resistance = sum(r["pred"] != "covered" for r in hostile) / len(hostile) if hostile else 1.0
     consistency = []

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from assistant.evaluate.drafts_eval import LABELS, score_pairs
-from assistant.review.verdict import FEATURES, LEVELS, VerdictModel
+from assistant.review.verdict import FEATURES, LEVELS, VerdictModel, ordinal
 
 GRID_C = (0.03, 0.1, 0.3, 1.0, 3.0)
 ORDER = {status: rank for rank, status in enumerate(LEVELS)}
@@ -31,8 +31,7 @@ def _cumulative(c: float, z: np.ndarray, y: np.ndarray, train: np.ndarray, test:
     for level in (1, 2):
         model = LogisticRegression(C=c, max_iter=2000).fit(z[train], (y[train] >= level).astype(int))
         at_least.append(model.predict_proba(z[test])[:, 1])
-    up, covered = at_least[0], np.minimum(at_least[1], at_least[0])
-    return np.stack([1 - up, up - covered, covered], axis=1)
+    return np.stack(ordinal(at_least[0], at_least[1]), axis=1)
 
 
 @dataclass

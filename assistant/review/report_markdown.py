@@ -55,6 +55,11 @@ def _escape_marker(match: re.Match[str]) -> str:
     return f"{match.group(2)}\\{match.group(3)}"
 
 
+def quote_lines(quote: str) -> str:
+    """A verified quote as a block quote that keeps its lines (a table excerpt: one row per line)."""
+    return "  \n".join(blockquote(quote).split("\n"))
+
+
 def blockquote(text: str) -> str:
     """Quote multi-line untrusted text, escaping each line so it stays inside the quote."""
     lines = _NEWLINES.sub("\n", _CONTROL.sub("", text)).strip().split("\n")
@@ -103,8 +108,7 @@ def _summary_table(criteria: list[CriterionVerdict]) -> list[str]:
 
 def _evidence_block(evidence: Evidence) -> list[str]:
     location = escape_md(evidence.location)
-    quote = "  \n".join(blockquote(evidence.quote).split("\n"))  # a table excerpt keeps one line per row
-    return [quote, "", *([f"*{location}*", ""] if location else [])]
+    return [quote_lines(evidence.quote), "", *([f"*{location}*", ""] if location else [])]
 
 
 def _evidence_section(evidence: list[Evidence]) -> list[str]:

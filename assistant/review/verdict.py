@@ -18,7 +18,7 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.review.models import Status
 
 MODEL_FILE = Path("models") / "verdict.json"
+FloatOrArray = TypeVar("FloatOrArray", float, np.ndarray)
 LEVELS: tuple[Status, ...] = ("missing", "partial", "covered")
 FEATURES: tuple[str, ...] = (
     "covered_share",
@@ -94,6 +95,12 @@ def criterion_features(judged: Sequence[Judged], shaped: int, words: int, foreig
     }
 
 
+def ordinal(at_least_partial: FloatOrArray, covered: FloatOrArray) -> tuple[FloatOrArray, FloatOrArray, FloatOrArray]:
+    """P(missing), P(partial), P(covered) from the two cumulative probabilities, kept monotone."""
+    covered = np.minimum(covered, at_least_partial)
+    return 1.0 - at_least_partial, at_least_partial - covered, covered
+
+
 class VerdictModel(BaseModel):
     """Coefficients of the two cumulative logistic models over standardised features."""
 
@@ -124,8 +131,8 @@ class VerdictModel(BaseModel):
             1.0 / (1.0 + math.exp(-(float(np.dot(z, np.asarray(w))) + b)))
             for w, b in zip(self.coef, self.intercept, strict=True)
         ]
-        partial_up, covered = at_least[0], min(at_least[1], at_least[0])
-        return {"missing": 1.0 - partial_up, "partial": partial_up - covered, "covered": covered}
+        missing, partial, covered = ordinal(at_least[0], at_least[1])
+        return {"missing": float(missing), "partial": float(partial), "covered": float(covered)}
 
     def decide(self, values: dict[str, float], embedding_model: str | None = None) -> tuple[Status, float]:
         """The most probable status and its probability."""

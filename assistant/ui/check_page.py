@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 import streamlit as st
 
+from assistant.review.report_markdown import quote_lines
 from assistant.serve.checks import CheckBusy, CheckQueue, Progress, shared_check_queue
 from assistant.ui import components, report_diff, state
 from assistant.ui.components import safe, status_label
@@ -292,7 +293,7 @@ def _render_criterion(verdict: CriterionVerdict) -> None:
         st.markdown("**Éléments trouvés dans votre document**")
         if verdict.evidence:
             for evidence in verdict.evidence:
-                st.markdown(components.quote_markdown(evidence.quote))
+                st.markdown(quote_lines(evidence.quote))
                 if evidence.location:
                     st.caption(f":material/place: {safe(evidence.location)}")
         else:

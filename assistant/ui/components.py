@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from assistant.review.models import STATUS_EMOJI, STATUS_FR
-from assistant.review.report_markdown import blockquote, escape_md
+from assistant.review.report_markdown import escape_md
 
 if TYPE_CHECKING:
     from assistant.answer.models import Answer, Source
@@ -33,11 +33,6 @@ ANSWER_WARNINGS: dict[str, str] = {
 def safe(text: str) -> str:
     """Untrusted text made inert for ``st.markdown`` (one line, Markdown characters escaped)."""
     return escape_md(text)
-
-
-def quote_markdown(quote: str) -> str:
-    """A verified quote as a Markdown block quote: a table excerpt or list items keep one line each."""
-    return "  \n".join(blockquote(quote).split("\n"))
 
 
 STATUS_MD: dict[str, str] = {
