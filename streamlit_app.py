@@ -10,9 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.pack import load_pack
-from assistant.ui.components import sidebar
-
-PAGES = "assistant/ui/pages"
+from assistant.ui.components import french_styles, sidebar
+from assistant.ui.navigation import land_unknown_paths_home, pages
 
 st.set_page_config(
     page_title="Jury Blanc",
@@ -21,27 +20,8 @@ st.set_page_config(
     initial_sidebar_state="expanded",
     menu_items={"About": f"Jury Blanc — assistant du {load_pack().headline}."},
 )
-
-navigation = st.navigation(
-    [
-        st.Page(
-            f"{PAGES}/question.py",
-            title="Poser une question",
-            icon=":material/forum:",
-            url_path="question",
-            default=True,
-        ),
-        st.Page(
-            f"{PAGES}/verifier.py", title="Vérifier mon livrable", icon=":material/fact_check:", url_path="verifier"
-        ),
-        st.Page(f"{PAGES}/referentiel.py", title="Référentiel", icon=":material/menu_book:", url_path="referentiel"),
-        st.Page(
-            f"{PAGES}/administration.py",
-            title="Administration",
-            icon=":material/admin_panel_settings:",
-            url_path="administration",
-        ),
-    ]
-)
+french_styles()
+land_unknown_paths_home()
+navigation = st.navigation(pages())
 sidebar()
 navigation.run()

@@ -96,7 +96,7 @@ def _summary_rows(markdown: str) -> list[str]:
 
 def test_markdown_has_title_and_disclaimer_first(report: Report) -> None:
     markdown = render_markdown(report)
-    assert markdown.splitlines()[0] == "# Avis indicatif — brouillon\\_E2.docx (E2 : Bloc 2)"
+    assert markdown.splitlines()[0] == "# Avis indicatif — brouillon_E2.docx (E2 : Bloc 2)"
     assert DISCLAIMER in markdown
     assert markdown.index(DISCLAIMER) < markdown.index("## Synthèse")
 
@@ -130,20 +130,21 @@ def test_markdown_criterion_details(report: Report) -> None:
     markdown = render_markdown(report)
     for text in REFERENTIELS.values():
         assert f"> {escape_md(text)}" in markdown
-    assert "*§ Budget \\> Détail*" in markdown
+    assert "*§ Budget > Détail*" in markdown
     assert "- Un calendrier des actions" in markdown
     assert "- Ajoutez un rétroplanning daté." in markdown
-    assert "[Fiche objectifs SMART](corpus/fiches/objectifs.md)" in markdown
+    assert "- Fiche « Fiche objectifs SMART »" in markdown
+    assert "objectifs.md" not in markdown  # a candidate's report names no file of the corpus
     assert markdown.rstrip().endswith(f"*{PRIVACY_NOTE}*")
 
 
 def test_markdown_escapes_the_hostile_quote(report: Report) -> None:
     markdown = render_markdown(report)
-    assert "<script>" not in markdown
-    assert "\\<script\\>alert\\(1\\)\\</script\\>" in markdown
+    assert not re.search(r"(?<!\\)<", markdown)  # every « < » escaped: no HTML can open
+    assert "\\<script>alert(1)\\</script>" in markdown
     assert "\x0b" not in markdown
     # The quote's two lines both stay inside the blockquote, one per line (a hard break between them).
-    assert "> Budget total \\<script\\>alert\\(1\\)\\</script\\> \\| 12 000 €  \n> ligne suivante fin" in markdown
+    assert "> Budget total \\<script>alert(1)\\</script> \\| 12 000 €  \n> ligne suivante fin" in markdown
 
 
 def test_markdown_renders_without_live_html_or_links(report: Report) -> None:
@@ -168,13 +169,38 @@ def test_markdown_renders_without_live_html_or_links(report: Report) -> None:
         ("- item", "\\- item"),
         ("1. item", "1\\. item"),
         ("a | b\nc", "a \\| b c"),
-        ("[x](javascript:y)", "\\[x\\]\\(javascript:y\\)"),
+        ("[x](javascript:y)", "\\[x\\](javascript:y)"),
         ("`code` *gras* _it_", "\\`code\\` \\*gras\\* \\_it\\_"),
         ("C:\\dossier", "C:\\\\dossier"),
+        # Readable in any editor: parentheses, inner underscores, « & » and « # » inside words stay as typed.
+        ("Budget (total) : 12 000 €", "Budget (total) : 12 000 €"),
+        ("fichier_final_v2 et R&D, C#", "fichier_final_v2 et R&D, C#"),
+        ("&amp; ## fin ##", "\\&amp; \\#\\# fin \\#\\#"),
+        ("> citation", "\\> citation"),
     ],
 )
 def test_escape_md(raw: str, escaped: str) -> None:
     assert escape_md(raw) == escaped
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Budget (total) [1](javascript:alert(1)) <img src=x onerror=y> **gras** _it_ __x__ ~~barré~~",
+        "| a | b |\n| --- | --- |\n| 1 | 2 |",
+        "# titre ## \\* &eacute; &#35; snake_case_name `code` <https://x.y>",
+        "1) liste\n- item\n> citation\n=== ",
+    ],
+)
+def test_escaped_text_renders_as_exactly_the_text(raw: str) -> None:
+    """Escaping is exact: rendered, the escaped line is the text itself, in one paragraph, no markup."""
+    import html
+
+    import markdown_it
+
+    rendered = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(escape_md(raw))
+    assert rendered.startswith("<p>") and rendered.endswith("</p>\n") and rendered.count("<") == 2
+    assert html.unescape(rendered[3:-5]) == " ".join(raw.split())
 
 
 # --- DOCX -------------------------------------------------------------------------------------
@@ -226,7 +252,8 @@ def test_docx_criterion_sections_quotes_and_disclaimer(report: Report) -> None:
     assert "Objectif : +20 % de leads qualifiés d'ici juin." in texts
     assert texts.count(DISCLAIMER) == 2  # after the title and again at the end
     assert texts[-1] == PRIVACY_NOTE
-    assert "Fiche objectifs SMART — corpus/fiches/objectifs.md" in texts
+    assert "Fiche « Fiche objectifs SMART »" in texts
+    assert not any("objectifs.md" in text for text in texts)
 
 
 def test_docx_warnings_are_listed_before_the_summary(report: Report) -> None:

@@ -41,12 +41,12 @@ class StructuredAnswerer:
         for sheet in sheets_for(code, Path(str(self.corpus_dir))):
             chunk = self.corpus.sheet(sheet.path)
             cite = f" {book.cite(chunk)}" if chunk else ""
-            lines.append(f"- « {sheet.title} » (`{sheet.path}`){cite}")
+            lines.append(f"- « {sheet.title} »{cite}")
         return [t("sheets", lang), *lines] if lines else []
 
     def _bloc_label(self, bloc_id: str) -> str:
         bloc = self.ref.bloc(bloc_id)
-        return f"{bloc.label} : {bloc.title.capitalize()}"
+        return f"{bloc.label} : {self.pack.display_title(bloc_id)}"
 
     # ---- items ------------------------------------------------------------------------------
     def criterion(self, code: str, book: SourceBook, audience: Audience, lang: Lang, *, brief: bool) -> list[str]:
@@ -136,7 +136,7 @@ class StructuredAnswerer:
     def bloc(self, bloc_id: str, book: SourceBook, lang: Lang) -> list[str]:
         bloc = self.ref.bloc(bloc_id)
         lines = [
-            t("bloc_head", lang, label=bloc.label, title=bloc.title.capitalize()),
+            t("bloc_head", lang, label=bloc.label, title=self.pack.display_title(bloc_id)),
             f"> {join(bloc.intro)}{self.cite(book, 'bloc', bloc_id)}",
             t("bloc_acts", lang),
         ]
@@ -194,7 +194,7 @@ class StructuredAnswerer:
         kind = self.ref.codes()[code]
         if kind == "bloc":
             bloc = self.ref.bloc(code)
-            return f"{bloc.label} : {bloc.title.capitalize()} ({', '.join(bloc.evaluations)})"
+            return f"{bloc.label} : {self.pack.display_title(code)} ({', '.join(bloc.evaluations)})"
         if kind == "evaluation":
             ev = self.ref.evaluation(code)
             return f"{join(ev.title).rstrip(' :')} ({', '.join(ev.criteria_codes)})"

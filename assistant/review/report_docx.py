@@ -173,8 +173,9 @@ def _add_sheets(doc: DocxDocument, sheets: list[SheetRef]) -> None:
     _heading(doc, "Pour aller plus loin", level=3)
     for sheet in sheets:
         paragraph = doc.add_paragraph(style="List Bullet")
+        paragraph.add_run("Fiche « ")
         paragraph.add_run(_clean(sheet.title)).bold = True
-        paragraph.add_run(" — " + _clean(sheet.path))
+        paragraph.add_run(" »")
 
 
 def _add_criterion(doc: DocxDocument, verdict: CriterionVerdict) -> None:

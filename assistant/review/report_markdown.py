@@ -23,8 +23,17 @@ from assistant.text.labels import warning_title
 
 PRIVACY_NOTE = "Ce rapport a été généré à partir de votre document pendant votre session ; il n'a pas été conservé."
 
-# Characters that are active anywhere in a line (CommonMark + GFM tables, strikethrough, entities).
-_INLINE_ACTIVE = re.compile(r"([\\`*_\[\]()#|<>~&])")
+# Only what can act is escaped, so a report stays readable in any editor (no « \\( » or « \\_ »):
+# characters active anywhere in a line (code, emphasis, links, HTML, GFM tables and strikethrough);
+# parentheses need no escape once « ] » is escaped (no link can form).
+_INLINE_ACTIVE = re.compile(r"([\\`*\[\]|<~])")
+# « _ » opens or closes emphasis only at a word's edge (« snake_case » is plain text in CommonMark).
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# « # » makes a heading (or closes one) only as a whole run between spaces; « & » only starts an entity.
+_HASH_RUN = re.compile(r"(?:^|(?<=\s))(#+)(?=\s|$)")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# « > » quotes only at the start of a line.
+_LEADING_QUOTE = re.compile(r"^>")
 # Markers that only act at the start of a line: lists (- + 1. 1)), setext underlines (=), fences (~).
 _LEADING_MARKER = re.compile(r"^([-+=~])|^(\d+)([.)])")
 # C0/C1 control characters (tab and newline are handled separately) and lone surrogates.
@@ -46,6 +55,9 @@ def escape_md(text: str) -> str:
 
 def _escape_line(line: str) -> str:
     escaped = _INLINE_ACTIVE.sub(r"\\\1", line)
+    escaped = _EDGE_UNDERSCORE.sub(r"\\_", escaped)
+    escaped = _HASH_RUN.sub(lambda m: "\\#" * len(m.group(1)), escaped)
+    escaped = _LEADING_QUOTE.sub(r"\\>", _ENTITY.sub(r"\\&", escaped))
     return _LEADING_MARKER.sub(_escape_marker, escaped, count=1)
 
 
@@ -65,12 +77,6 @@ def blockquote(text: str) -> str:
     lines = _NEWLINES.sub("\n", _CONTROL.sub("", text)).strip().split("\n")
     escaped = [_escape_line(_WHITESPACE.sub(" ", line).strip()) for line in lines]
     return "\n".join(f"> {line}" if line else ">" for line in escaped)
-
-
-def _link_target(path: str) -> str:
-    """Percent-encode the characters that would end or break a Markdown link destination."""
-    table = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\n": "", "\r": ""}
-    return "".join(table.get(char, char) for char in path)
 
 
 def _status_label(status: str) -> str:
@@ -128,10 +134,10 @@ def _bullets(title: str, items: list[str], empty: str | None = None) -> list[str
 
 
 def _sheets_section(sheets: list[SheetRef]) -> list[str]:
-    links = [f"[{escape_md(sheet.title)}]({_link_target(sheet.path)})" for sheet in sheets]
-    if not links:
+    """The course sheets to read, by title (a candidate's report names no file of the school's corpus)."""
+    if not sheets:
         return []
-    return ["#### Pour aller plus loin", "", *(f"- {link}" for link in links), ""]
+    return ["#### Pour aller plus loin", "", *(f"- Fiche « {escape_md(sheet.title)} »" for sheet in sheets), ""]
 
 
 def source_line(verdict: CriterionVerdict) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document_isolated, sanitize_filename
 from assistant.index.embeddings import EmbeddingChoice
-from assistant.pack import Pack, Referentiel, join, load_pack
+from assistant.pack import Pack, Referentiel, load_pack
 from assistant.review.engine import ReviewEngine
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
 from assistant.review.passages import build_passages
@@ -158,7 +158,7 @@ class Reviewer:
         return Report(
             file=file_label or doc.name,
             evaluation=key,
-            evaluation_title=join(self.ref.evaluation(key).title).rstrip(" :"),
+            evaluation_title=f"{self.ref.bloc(self.ref.evaluation(key).bloc).label} : {self.pack.display_title(key)}",
             criteria=verdicts,
             warnings=warnings,
             mode=mode,
@@ -177,7 +177,7 @@ class Reviewer:
             return None
         # Name every evaluation about as close as the best one (an e-commerce dashboard fits two of them).
         likely = sorted((k for k in fits if k != key and fits[k] >= best - 0.05), key=lambda k: -fits[k])
-        names = " ou ".join(f"{k} ({join(self.ref.evaluation(k).title).rstrip(' :')[:70]})" for k in likely[:2])
+        names = " ou ".join(f"{k} ({self.pack.display_title(k)})" for k in likely[:2])  # whole, accented titles
         return ReviewWarning(code="evaluation_mismatch", message=(
             f"Ce document ressemble davantage à un livrable de l'évaluation {names} qu'à un livrable de {key}. "
             f"Vérifiez l'évaluation choisie : les critères de {key} sont jugés tels quels."

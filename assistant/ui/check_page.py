@@ -278,7 +278,7 @@ def _render_sheets(verdict: CriterionVerdict) -> None:
     st.markdown("**Pour aller plus loin**")
     for sheet in verdict.sheets:
         cols = st.columns([4, 1], vertical_alignment="center")
-        cols[0].markdown(f":material/menu_book: {safe(sheet.title)} — `corpus/{sheet.path}`")
+        cols[0].markdown(f":material/menu_book: {safe(sheet.title)}")
         body = _sheet_body(sheet)
         if body:
             with cols[1].popover("Lire la fiche", width="stretch"):
@@ -393,9 +393,10 @@ def render() -> None:
     max_mb = state.settings().max_upload_mb
     upload = st.file_uploader(
         "Votre livrable",
-        type=["pdf", "docx", "pptx", "md", "txt"],
+        # No ``type=``: Streamlit would refuse other files with an English message; the loader refuses them
+        # in French (« format non pris en charge… »).
         max_upload_size=max_mb,
-        help=f"PDF, Word (.docx), PowerPoint (.pptx), Markdown (.md) ou texte (.txt) ; taille maximale : {max_mb} Mo.",
+        help="Déposez le fichier ou choisissez-le : PDF, Word (.docx), PowerPoint (.pptx), Markdown (.md) ou texte.",
         key="check_file",
     )
     st.caption(f"Formats : PDF, DOCX, PPTX, MD, TXT — {max_mb} Mo maximum. :material/lock: {PRIVACY}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -76,7 +78,10 @@ def source_document(source: Source) -> str:
         return "Référentiel"
     if source.source == "ecole.yaml" or source.source.endswith("/ecole.yaml"):
         return "Informations de l'école"
-    return source.title or source.source.rsplit("/", 1)[-1]
+    if source.title:
+        return source.title
+    stem = source.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " ").replace("_", " ").strip()
+    return stem[:1].upper() + stem[1:] if stem else "Document"
 
 
 def source_title(source: Source) -> str:
@@ -107,8 +112,12 @@ class AnswerView:
     notes: str
 
 
-def source_view(source: Source) -> SourceView:
-    place = [f"Document : `{source.source}`" + (f" — page {source.page}" if source.page else "")]
+def source_view(source: Source, *, staff: bool = False) -> SourceView:
+    """A cited passage as shown: its document by name; the file it comes from only for staff (tutors,
+    admissions), never for candidates."""
+    place = [f"Document : {safe(source_document(source))}" + (f" — page {source.page}" if source.page else "")]
+    if staff:
+        place.append(f"Fichier : `{source.source}`")
     if source.section:
         place.append(f"Section : {safe(source.section)}")
     if source.codes:
@@ -121,7 +130,7 @@ def answer_view(answer: Answer) -> AnswerView:
     notes = [answer_warning_text(w) for w in answer.warnings]
     return AnswerView(
         answer.answer,
-        tuple(source_view(s) for s in answer.sources),
+        tuple(source_view(s, staff=answer.audience != "candidate") for s in answer.sources),
         ":material/info: " + " ".join(dict.fromkeys(notes)) if notes else "",
     )
 
@@ -136,6 +145,19 @@ def render_view(view: AnswerView) -> None:
                 st.markdown(source.body)
     if view.notes:
         st.caption(view.notes)
+
+
+STYLES = Path(__file__).with_name("static") / "french.css"
+
+
+@cache
+def _styles() -> str:
+    return STYLES.read_text(encoding="utf-8")
+
+
+def french_styles() -> None:
+    """The smallest styling that puts Streamlit's own uploader words in French (``static/french.css``)."""
+    st.html(f"<style>{_styles()}</style>")
 
 
 def sidebar() -> None:

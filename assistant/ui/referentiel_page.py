@@ -93,7 +93,7 @@ def _render_sheets(code: str) -> None:
     st.markdown("**Fiches qui l'enseignent**")
     for sheet in sheets:
         cols = st.columns([4, 1], vertical_alignment="center")
-        cols[0].markdown(f":material/menu_book: {sheet.title} — `corpus/{sheet.path}`")
+        cols[0].markdown(f":material/menu_book: {sheet.title}")
         path = corpus / sheet.path
         if path.is_file():
             with cols[1].popover("Lire la fiche", width="stretch"):

@@ -38,7 +38,7 @@ def _sheet_hint(p: Prepared, book: SourceBook, lang: Lang, skip: set[str]) -> li
     for hit in p.hits:
         c = hit.chunk
         if c.doc_type == "cours" and c.source not in seen and c.id not in skip:
-            seen[c.source] = f"- « {c.title} » (`{c.source}`) {book.cite(c)}"
+            seen[c.source] = f"- « {c.title} » {book.cite(c)}"
     return ["", t("sheets", lang), *list(seen.values())[:2]] if seen else []
 
 
@@ -52,7 +52,7 @@ def topic(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
         return Composition(lines + _sheet_hint(p, book, plan.lang, set()), "crosscut")
     evidence = ctx.evidence.pick(plan.question, p.vector, p.hits)
     if not evidence:
-        return Composition(ctx.refusal_lines(plan.lang), "refusal")
+        return Composition(ctx.refusal_lines(plan.lang, p.audience), "refusal")
     lines = [t("extractive_head", plan.lang), *quoted(evidence, ctx, book, plan.lang)]
     return Composition(lines + _sheet_hint(p, book, plan.lang, {e.chunk.id for e in evidence}), "extractive")
 
@@ -63,6 +63,6 @@ def methodology(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
     courses = ctx.evidence.pick(plan.question, p.vector, p.hits, doc_types=COURSES)
     rules = ctx.evidence.pick(plan.question, p.vector, p.hits, doc_types=REFERENTIEL)[:2]
     if not courses and not rules:
-        return Composition(ctx.refusal_lines(plan.lang), "refusal")
+        return Composition(ctx.refusal_lines(plan.lang, p.audience), "refusal")
     lines = [t("extractive_head", plan.lang), *quoted(courses + rules, ctx, book, plan.lang)]
     return Composition(lines, "extractive")

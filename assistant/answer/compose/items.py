@@ -45,7 +45,7 @@ def structure(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
     lines = [t("structure_head", plan.lang, n=len(numbers), title=ctx.pack.vocab.title)]
     for bloc in ref.blocs:
         cite = ctx.structured.cite(book, "bloc", bloc.id)
-        title = ctx.pack.vocab.display(bloc.id, bloc.title.capitalize())
+        title = ctx.pack.display_title(bloc.id)
         evaluations = ", ".join(f"**{key}**{ctx.structured.cite(book, 'evaluation', key)}" for key in bloc.evaluations)
         lines.append(f"- **{bloc.id}** ({bloc.label}) — {title}{cite} — {t('evaluated_by', plan.lang)} {evaluations}")
     optional = sorted({b.number for b in ref.blocs if b.option is not None})
