@@ -82,6 +82,18 @@ P: dict[str, dict[str, str]] = {
         "fr": "Pour cette question, adressez-vous à l'école : {contact}",
         "en": "Please ask the school: {contact}",
     },
+    "refusal_no_contact_candidate": {
+        "fr": "Les coordonnées de contact de l'école ne sont pas encore renseignées : adressez-vous au service "
+        "admissions de votre école ou à votre tuteur.",
+        "en": "The school's contact details have not been filled in yet: please ask your school's admissions team "
+        "or your tutor.",
+    },
+    "refusal_no_contact_staff": {
+        "fr": "Les coordonnées de contact de l'école ne sont pas encore renseignées : l'équipe de l'école les "
+        "complète dans Administration › Informations de l'école.",
+        "en": "The school's contact details have not been filled in yet: school staff fill them in under "
+        "Administration › Informations de l'école.",
+    },
     "school_answer": {
         "fr": "D'après les informations de l'école ({label}) :",
         "en": "According to the school's information ({label}):",
@@ -115,6 +127,12 @@ ITEM_KIND = {
 
 def t(key: str, lang: Lang, **kw: object) -> str:
     return P[key][lang].format(**kw)
+
+
+def no_contact_line(audience: Audience, lang: Lang) -> str:
+    """What a refusal says while the school file has no contact details: candidates are sent to their school's
+    admissions team or tutor, staff (tutors, admissions) to the Administration page where they fill them in."""
+    return t("refusal_no_contact_candidate" if audience == "candidate" else "refusal_no_contact_staff", lang)
 
 
 def attendus_intro(audience: Audience, lang: Lang) -> str:

@@ -11,7 +11,6 @@ from assistant.answer.phrases import render_lines
 from assistant.answer.plan import Planner, Prepared
 from assistant.answer.sources import SourceBook
 from assistant.answer.structured import StructuredAnswerer
-from assistant.pack.school import load_school
 from assistant.retrieve.intents import IntentRouter
 from assistant.runtime import Runtime
 
@@ -27,7 +26,7 @@ class AnswerService:
             corpus=runtime.corpus,
             structured=StructuredAnswerer(runtime.corpus, runtime.pack, runtime.settings.corpus_dir),
             evidence=EvidencePicker(runtime),
-            school=load_school(runtime.settings.corpus_dir),
+            corpus_dir=runtime.settings.corpus_dir,
             embeddings=runtime.embedding.embeddings,
         )
 

@@ -48,5 +48,5 @@ def accommodation(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
 
 
 def refusal(p: Prepared, ctx: Context, book: SourceBook) -> Composition:
-    """Not in our documents: said plainly, with the school's contact."""
-    return Composition(ctx.refusal_lines(p.plan.lang), "refusal")
+    """Not in our documents: said plainly, with where to turn (the school's contact, or who can help)."""
+    return Composition(ctx.refusal_lines(p.plan.lang, p.audience), "refusal")
