@@ -268,5 +268,37 @@ def run_app(
     raise typer.Exit(subprocess.call(cmd))
 
 
+MIN_ADMIN_PASSWORD = 8  # characters
+
+
+@app.command(name="admin-password")
+def admin_password(
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Lire le mot de passe sur une ligne de l'entrée standard (scripts).")
+    ] = False,
+) -> None:
+    """Créer l'empreinte (scrypt, salée) du mot de passe de la page Administration."""
+    import getpass
+
+    from assistant.safety.passwords import hash_password
+
+    if stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Nouveau mot de passe administrateur : ")
+    if not password:
+        fail("empty_password", "le mot de passe est vide.", as_json=False)
+    if len(password) < MIN_ADMIN_PASSWORD:
+        fail("short_password", f"le mot de passe doit compter au moins {MIN_ADMIN_PASSWORD} caractères.", as_json=False)
+    if not stdin and getpass.getpass("Confirmez le mot de passe : ") != password:
+        fail("password_mismatch", "les deux saisies du mot de passe diffèrent.", as_json=False)
+    typer.echo(hash_password(password))
+    typer.echo(
+        "Définissez cette empreinte dans JB_ADMIN_PASSWORD_HASH (entre apostrophes : elle contient des $) ou dans "
+        "admin_password_hash de .streamlit/secrets.toml, puis relancez l'application.",
+        err=True,
+    )
+
+
 def main() -> None:
     app()

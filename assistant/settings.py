@@ -147,7 +147,7 @@ class RoutingSettings(_Stage):
 
 
 class ServeSettings(_Stage):
-    """Serving many sessions from one process: the shared runtime and the draft-check queue."""
+    """Serving many sessions from one process: the shared runtime, the draft-check queue, the login guard."""
 
     check_workers: int = Field(
         0,
@@ -170,6 +170,21 @@ class ServeSettings(_Stage):
         " Chroma server is seen within this delay; one made in this process is seen at once).",
     )
     poll_s: float = Field(0.5, gt=0, description="How often a waiting page refreshes its progress, in seconds.")
+    login_max_failures: int = Field(
+        5,
+        gt=0,
+        description="Administration login: consecutive wrong passwords from one client address that lock it out"
+        " (for login_lockout_s, doubled at each further lockout, at most an hour).",
+    )
+    login_delay_s: float = Field(
+        1.0,
+        ge=0,
+        description="Administration login: wait after a client's first wrong password, doubled after each further"
+        " one until the lockout (0 = no delay, only the lockout).",
+    )
+    login_lockout_s: float = Field(
+        300.0, gt=0, description="Administration login: first lockout of a client address, in seconds."
+    )
 
 
 class Settings(BaseSettings):
@@ -216,8 +231,16 @@ class Settings(BaseSettings):
     llm_review_max_tokens: int = Field(300, gt=0, description="Most tokens for the judgement of one criterion.")
     max_upload_mb: int = Field(20, description="Largest accepted draft or course file, in MB.")
     top_k: int = Field(8, description="Passages retrieved per question.")
+    admin_password_hash: str | None = Field(
+        None,
+        description="PHC string made by `jury-blanc admin-password` (scrypt); unset = admin page locked unless the"
+        " legacy SHA-256 is set.",
+    )
     admin_password_sha256: str | None = Field(
-        None, description="SHA-256 hex of the admin page password; unset = admin page locked."
+        None,
+        description="Legacy: unsalted SHA-256 hex of the admin page password, used when admin_password_hash is"
+        " unset; accepted for one login only (recorded in <data_dir>/admin/), then replace it with"
+        " admin_password_hash.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="JB_CHUNKING__<FIELD>.")

@@ -6,7 +6,6 @@ directory, over a temporary copy of the corpus (the Administration tests add and
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
 import json
@@ -46,6 +45,23 @@ class AppEnv:
         return self.data_dir / "feedback" / "feedback.jsonl"
 
 
+def admin_hash(password: str = PASSWORD) -> str:
+    """A scrypt hash of the admin password at the lowest accepted cost (tests log in many times)."""
+    from assistant.safety.passwords import hash_password
+
+    return hash_password(password, ln=10)
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_guard() -> Iterator[None]:
+    """Each test starts with no failed logins counted (the guard is process-wide)."""
+    from assistant.serve.login_guard import reset_shared_login_guard
+
+    reset_shared_login_guard()
+    yield
+    reset_shared_login_guard()
+
+
 def _clear_settings() -> None:
     from assistant.settings import get_settings
 
@@ -61,8 +77,8 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppEnv]:
     patch.setenv("JB_EMBEDDINGS", "e5-small")  # the default: questions are understood from their meaning
     patch.setenv("JB_DATA_DIR", str(tmp / "data"))
     patch.setenv("JB_CORPUS_DIR", str(corpus))
-    patch.setenv("JB_ADMIN_PASSWORD_SHA256", hashlib.sha256(PASSWORD.encode()).hexdigest())
-    for name in ("JB_LLM", "JB_CHROMA_HOST", "JB_LLM_BASE_URL", "JB_LLM_API_KEY"):
+    patch.setenv("JB_ADMIN_PASSWORD_HASH", admin_hash())
+    for name in ("JB_LLM", "JB_CHROMA_HOST", "JB_LLM_BASE_URL", "JB_LLM_API_KEY", "JB_ADMIN_PASSWORD_SHA256"):
         patch.delenv(name, raising=False)
     _clear_settings()
     try:
@@ -429,15 +445,15 @@ def test_admin_refuses_a_wrong_password(app_env: AppEnv) -> None:
 def test_admin_without_a_configured_password_explains_how_to_set_one(
     app_env: AppEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("JB_ADMIN_PASSWORD_SHA256")
+    monkeypatch.delenv("JB_ADMIN_PASSWORD_HASH")
     _clear_settings()
     try:
         at = open_app(ADMIN_PAGE)
         assert any("aucun mot de passe n'est configuré" in i.value for i in at.info)
-        assert "JB_ADMIN_PASSWORD_SHA256" in " ".join(md.value for md in at.markdown)
+        assert "JB_ADMIN_PASSWORD_HASH" in " ".join(md.value for md in at.markdown)
         assert not at.text_input
     finally:
-        monkeypatch.setenv("JB_ADMIN_PASSWORD_SHA256", hashlib.sha256(PASSWORD.encode()).hexdigest())
+        monkeypatch.setenv("JB_ADMIN_PASSWORD_HASH", admin_hash())
         _clear_settings()
 
 
@@ -502,15 +518,6 @@ def test_course_file_names_are_sanitised() -> None:
     assert course_filename("   .pdf") == "document.pdf"
     with pytest.raises(ValueError, match="support de cours accepté"):
         course_filename("script.sh")
-
-
-def test_password_check_uses_the_sha256_digest() -> None:
-    from assistant.ui.admin_ops import check_password, is_valid_hash, normalise_hash
-
-    digest = hashlib.sha256(b"s3cret").hexdigest()
-    assert check_password("s3cret", digest.upper())
-    assert not check_password("S3cret", digest)
-    assert normalise_hash("  ") is None and is_valid_hash(digest) and not is_valid_hash("abc")
 
 
 def test_report_diff_names_progress_and_regression() -> None:

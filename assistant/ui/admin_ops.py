@@ -1,4 +1,4 @@
-"""Administration helpers with no Streamlit in them: password check, course files, store label.
+"""Administration helpers with no Streamlit in them: course files, store label.
 
 Course materials added from the app go to ``<corpus_dir>/documents/`` (indexed as doc_type
 "document"); a file is validated with the document loader before it is written, under a
@@ -8,8 +8,6 @@ from the index.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import re
 import unicodedata
@@ -19,24 +17,6 @@ from assistant.documents import LoadedDocument, LoadLimits, load_document, sanit
 from assistant.settings import Settings
 
 COURSE_EXTENSIONS = (".pdf", ".docx", ".md")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-def normalise_hash(value: str | None) -> str | None:
-    """The configured SHA-256 hex digest, trimmed and lower-cased (None when unset or blank)."""
-    if value is None or not value.strip():
-        return None
-    return value.strip().lower()
-
-
-def is_valid_hash(value: str) -> bool:
-    return bool(_HEX64.fullmatch(value))
-
-
-def check_password(password: str, expected_sha256: str) -> bool:
-    """Constant-time comparison of the password's SHA-256 with the configured digest."""
-    digest = hashlib.sha256(password.encode("utf-8")).hexdigest()
-    return hmac.compare_digest(digest, expected_sha256.strip().lower())
 
 
 def documents_dir(settings: Settings) -> Path:

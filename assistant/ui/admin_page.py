@@ -1,8 +1,6 @@
-"""Page « Administration »: corpus and index, course materials, LLM status, feedback log.
+"""Page « Administration »: corpus and index, course materials, school facts, LLM status, feedback log.
 
-Access: the password's SHA-256 is compared (``hmac.compare_digest``) with ``JB_ADMIN_PASSWORD_SHA256``
-or the ``admin_password_sha256`` key of ``.streamlit/secrets.toml``; with neither, the page only
-explains how to set one. Five wrong passwords lock the form for a minute in that session.
+Access: :mod:`assistant.ui.admin_login` (scrypt hash, per-address guard) decides who sees the tabs.
 
 Feedback retention: the log is kept until an administrator purges it here (export it first if
 needed); it holds ratings of answers (question, answer, audience, mode, time), never a draft.
@@ -16,69 +14,22 @@ from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
-from assistant.ui import admin_ops, components, feedback, state
+from assistant.ui import admin_login, admin_ops, components, feedback, school_form, state
 from assistant.ui.components import safe
 
 if TYPE_CHECKING:
     from assistant.runtime import Runtime
     from assistant.settings import Settings
 
-AUTH = "admin_authenticated"
-FAILURES = "admin_failures"
 UPLOAD_ROUND = "admin_upload_round"
 FLASH = "admin_flash"
-MAX_FAILURES = 5
-LOCK_SECONDS = 60
 AUDIENCE_FR = {"candidate": "candidat", "tutor": "tuteur", "admissions": "admissions"}
-
-
-def expected_hash(config: Settings) -> str | None:
-    value = admin_ops.normalise_hash(config.admin_password_sha256)
-    if value is None and st.secrets.load_if_toml_exists():
-        raw = st.secrets.get("admin_password_sha256")
-        value = admin_ops.normalise_hash(str(raw) if raw is not None else None)
-    return value
-
-
-def _how_to() -> None:
-    st.info(
-        "La page Administration est verrouillée : aucun mot de passe n'est configuré.",
-        icon=":material/lock:",
-    )
-    st.markdown(
-        "Pour l'activer, calculez l'empreinte SHA-256 du mot de passe choisi :\n\n"
-        '```bash\npython -c "import hashlib, getpass; '
-        'print(hashlib.sha256(getpass.getpass().encode()).hexdigest())"\n```\n\n'
-        "puis définissez-la avant de lancer l'application, au choix :\n\n"
-        "- variable d'environnement (ou fichier `.env`) : `JB_ADMIN_PASSWORD_SHA256=<empreinte>` ;\n"
-        '- fichier `.streamlit/secrets.toml` : `admin_password_sha256 = "<empreinte>"`.\n\n'
-        "Voir la section **Configuration** du README. Le mot de passe lui-même n'est jamais stocké."
-    )
-
-
-def _login(expected: str) -> None:
-    failures = cast("list[float]", state.session_list(FAILURES))
-    recent = [t for t in failures if time.monotonic() - t < LOCK_SECONDS]
-    with st.form("admin_login", clear_on_submit=True):
-        password = st.text_input("Mot de passe administrateur", type="password")
-        submitted = st.form_submit_button("Se connecter", type="primary")
-    if not submitted:
-        return
-    if len(recent) >= MAX_FAILURES:
-        wait = LOCK_SECONDS - int(time.monotonic() - recent[0])
-        st.error(f"Trop de tentatives. Réessayez dans {max(wait, 1)} s.", icon=":material/hourglass_empty:")
-        return
-    if password and admin_ops.check_password(password, expected):
-        st.session_state[AUTH] = True
-        failures.clear()
-        st.rerun()
-    failures.append(time.monotonic())
-    time.sleep(0.5)  # slows down guessing
-    st.error("Mot de passe incorrect.", icon=":material/block:")
-
-
-def _logout() -> None:
-    st.session_state[AUTH] = False
+FILE_COLUMNS = {
+    "Titre": st.column_config.TextColumn(width=340),
+    "Indexé le": st.column_config.TextColumn(width=140),
+    "Passages": st.column_config.NumberColumn(width=90),
+    "Fichier": st.column_config.TextColumn(width=260),
+}
 
 
 def _format_time(iso: str) -> str:
@@ -164,14 +115,15 @@ def _corpus_tab(config: Settings, runtime: Runtime | None) -> None:
     if files:
         rows = [
             {
-                "Source": source,
                 "Titre": info.get("title", ""),
-                "Passages": info.get("chunks", 0),
                 "Indexé le": _format_time(str(info.get("indexed_at", ""))),
+                "Passages": info.get("chunks", 0),
+                "Fichier": source,
             }
             for source, info in sorted(files.items())
         ]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        # Fixed column widths that fit the page: the date stays in view however long the titles are.
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=FILE_COLUMNS)
     if runtime is None:
         return
     left, right = st.columns(2)
@@ -190,7 +142,7 @@ def _add_documents(config: Settings, runtime: Runtime) -> None:
     round_ = int(st.session_state.get(UPLOAD_ROUND, 0))
     uploads = st.file_uploader(
         "Ajouter des supports de cours",
-        type=["pdf", "docx", "md"],
+        # No ``type=``: other files are refused in French by course_filename, not by Streamlit in English.
         accept_multiple_files=True,
         max_upload_size=config.max_upload_mb,
         help=f"PDF, Word (.docx) ou Markdown (.md) ; {config.max_upload_mb} Mo maximum par fichier.",
@@ -342,27 +294,18 @@ def render() -> None:
         "avis des utilisateurs.",
     )
     config = state.settings()
-    expected = expected_hash(config)
-    if expected is None:
-        _how_to()
+    if not admin_login.gate(config):
         return
-    if not admin_ops.is_valid_hash(expected):
-        st.error(
-            "L'empreinte configurée n'est pas un SHA-256 valide (64 caractères hexadécimaux). "
-            "Corrigez JB_ADMIN_PASSWORD_SHA256 ou admin_password_sha256.",
-            icon=":material/error:",
-        )
-        return
-    if not st.session_state.get(AUTH):
-        _login(expected)
-        return
-    st.button("Se déconnecter", icon=":material/logout:", on_click=_logout)
     runtime = state.runtime()
-    corpus, documents, llm, log = st.tabs(["Corpus et index", "Supports de cours", "Modèle de langage", "Avis"])
+    corpus, documents, school, llm, log = st.tabs(
+        ["Corpus et index", "Supports de cours", "Informations de l'école", "Modèle de langage", "Avis"]
+    )
     with corpus:
         _corpus_tab(config, runtime)
     with documents:
         _documents_tab(config, runtime)
+    with school:
+        school_form.render(config)
     with llm:
         _llm_tab(config)
     with log:
