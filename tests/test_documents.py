@@ -674,3 +674,24 @@ def test_text_mentioning_the_pdf_header_stays_text() -> None:
     doc = load_document(b"Un PDF commence par %PDF-1.7 puis ses objets.", filename="notes.txt")
 
     assert doc.doc_type == "text"
+
+
+def test_an_isolated_child_does_not_rerun_the_parents_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``streamlit run`` the app script is ``__main__``: a spawned parser must not re-run it (each child
+    drew the whole app in bare mode, logging dozens of « missing ScriptRunContext » warnings)."""
+    import sys
+    import types
+
+    from assistant.documents import load_document_isolated
+
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "app_script.py"
+    script.write_text(f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)  # what Streamlit installs: a file, no spec
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    word = docx_bytes(lambda doc: doc.add_paragraph("Budget prévisionnel : 12 000 € HT pour la refonte du site."))
+    loaded = load_document_isolated(word, filename="brouillon.docx")
+    assert "12 000 €" in loaded.text
+    assert not marker.exists()
+    assert sys.modules["__main__"] is fake_main  # put back as it was

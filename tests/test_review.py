@@ -103,6 +103,10 @@ def test_a_draft_for_another_evaluation_is_flagged_and_mostly_missing(reviewer: 
     report = check_file(reviewer, DRAFTS / "wrong_eval_dashboard_declare_e2.md", "E2")
     mismatch = next(w for w in report.warnings if w.code == "evaluation_mismatch")
     assert "E4" in mismatch.message
+    # Whole, accented titles from the pack (no « soutenanc) » cut mid-word), in the warning and the report.
+    assert f"E4 ({reviewer.pack.display_title('E4')})" in mismatch.message
+    assert "Piloter et manager la performance au service de la réalisation du projet" in mismatch.message
+    assert report.evaluation_title == "Bloc 2 : Organiser la mise en œuvre opérationnelle du projet digital"
     assert sum(v.status == "missing" for v in report.criteria) >= 4
 
 

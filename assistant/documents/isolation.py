@@ -9,6 +9,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import resource
+import sys
+import threading
+import types
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -38,6 +42,33 @@ def _child(conn: Connection, data: bytes, filename: str | None, limits: LoadLimi
         conn.close()
 
 
+_MAIN_SWAP = threading.Lock()
+
+
+@contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """While a child starts, ``__main__`` is a bare module without a file.
+
+    A spawned child first re-runs the parent's ``__main__`` file (multiprocessing's "prepare" step). Under
+    ``streamlit run`` that file is the app script (Streamlit installs it as ``__main__`` at each run): every
+    child would draw the whole app in bare mode, logging dozens of « missing ScriptRunContext » warnings and
+    importing the UI for nothing. The swap is undone only if nobody replaced the bare module meanwhile (a
+    script run that started in between keeps its own ``__main__``).
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None):
+        yield  # ``python -m …`` or an interactive session: the child runs no file of ours
+        return
+    with _MAIN_SWAP:
+        bare = types.ModuleType("__main__")
+        sys.modules["__main__"] = bare
+        try:
+            yield
+        finally:
+            if sys.modules.get("__main__") is bare:
+                sys.modules["__main__"] = main
+
+
 def load_document_isolated(
     source: Path | bytes,
     *,
@@ -62,7 +93,8 @@ def load_document_isolated(
     ctx = mp.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, args=(sender, data, filename, limits, memory_mb), daemon=True)
-    child.start()
+    with _bare_main():
+        child.start()
     sender.close()
     try:
         if not receiver.poll(timeout_s):
