@@ -220,8 +220,9 @@ def test_a_saved_school_contact_appears_in_the_next_refusal(
         main = page.get_by_test_id("stMain").bounding_box()
         assert box is not None and main is not None and box["x"] + box["width"] <= main["x"] + main["width"]
         # The grid is a canvas: its columns, their set widths (admin_page.FILE_COLUMNS) and the canvas's width.
-        headers = grid.locator("th[role=columnheader]").all_inner_texts()
-        assert headers == list(FILE_COLUMNS) and "Indexé le" in headers
+        headers = grid.locator("th[role=columnheader]")
+        expect(headers).to_have_count(len(FILE_COLUMNS), timeout=30_000)  # drawn once the grid's data arrived
+        assert headers.all_inner_texts() == list(FILE_COLUMNS) and "Indexé le" in FILE_COLUMNS
         canvas = grid.get_by_test_id("data-grid-canvas").bounding_box()
         assert canvas is not None
         assert sum(int(column["width"]) for column in FILE_COLUMNS.values()) <= canvas["width"]  # all in view
