@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -160,3 +161,18 @@ def test_intro_sections_are_kept(ref) -> None:  # type: ignore[no-untyped-def]
     handicap = ref.section("HANDICAP")
     assert len(handicap.accommodations) == 5
     assert any("tierce personne" in a for a in handicap.accommodations)
+
+
+@pytest.mark.parametrize("root", [Path("corpus"), Path("tests/fixtures/packs/mediation")])
+def test_every_attendu_has_jury_questions_in_french_and_english(root: Path) -> None:
+    """Course knowledge for the mock jury (issue 24): at least one question per attendu, in French and in
+    English (a translation, not a copy), never the attendu's label recited back, no question asked twice."""
+    from assistant.pack.certification import pack_from
+
+    pack = pack_from(Path(__file__).resolve().parent.parent / root)
+    questions = [(a, q) for c in pack.ref.criteria for a in c.attendus for q in a.jury_questions]
+    assert all(a.jury_questions for c in pack.ref.criteria for a in c.attendus)
+    for attendu, question in questions:
+        assert question.fr != question.en, question.fr
+        assert attendu.label.lower() not in question.fr.lower(), (attendu.id, question.fr)
+    assert len({q.fr for _, q in questions}) == len(questions)  # no question asked twice

@@ -132,6 +132,13 @@ class Shape(_Model):
         return [*self.each, *self.some]
 
 
+class JuryQuestion(_Model):
+    """A question a jury asks a candidate about one attendu at the oral, in French and in English."""
+
+    fr: str = Field(min_length=10, pattern=r"\?\s*$")
+    en: str = Field(min_length=10, pattern=r"\?\s*$")
+
+
 class Attendu(_Model):
     """An observable expectation a draft must show for a criterion (project-written)."""
 
@@ -142,6 +149,9 @@ class Attendu(_Model):
     substance: list[SubstanceKind] = Field(min_length=1, max_length=3)
     keywords: list[str] = Field(min_length=1)
     shape: Shape | None = Field(None, description="The structure that shows this attendu, when one does.")
+    jury_questions: list[JuryQuestion] = Field(
+        default_factory=list, max_length=4, description="What a mock jury asks about it at the oral (course knowledge)."
+    )
 
 
 class Criterion(_Model):
