@@ -16,7 +16,10 @@ split the same way, stratified by evaluation, kind and format, with `--office`: 
 evals/drafts/office/splits.yaml (name -> tune | test), which the office builder copies into the
 generated labels. Names already there keep their split.
 
-Usage: python scripts/split_drafts.py [--merge evals/drafts/labels_new_a.yaml …] | --office
+The mock-jury answers (evals/oral/answers.yaml) are split the same way with `--oral`, stratified by
+evaluation, answer style and language, into evals/oral/splits.yaml (id -> tune | test).
+
+Usage: python scripts/split_drafts.py [--merge evals/drafts/labels_new_a.yaml …] | --office | --oral
 """
 
 from __future__ import annotations
@@ -121,11 +124,36 @@ def split_office() -> None:
     print(f"{len(entries)} office drafts: {len(tests)} test")
 
 
+ORAL = ROOT / "evals" / "oral"
+ORAL_STRATA = ("evaluation", "style", "lang")
+
+
+def split_oral() -> None:
+    """Split the mock-jury answers (evals/oral/answers.yaml) once (new ids only) into evals/oral/splits.yaml,
+    stratified by evaluation, style and language."""
+    path = ORAL / "splits.yaml"
+    known: dict[str, str] = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    items = yaml.safe_load((ORAL / "answers.yaml").read_text(encoding="utf-8"))
+    entries = [{"file": i["id"], "evaluation": i["evaluation"], "style": i["style"], "lang": i["lang"],
+                **({"split": known[i["id"]]} if i["id"] in known else {})} for i in items]  # fmt: skip
+    assign(entries, ORAL_STRATA)
+    lines = ["# Fixed tune/test split of the mock-jury answers (scripts/split_drafts.py --oral; made once, before"]
+    lines.append("# any tuning; stratified by evaluation, style and language). An id keeps its split forever.")
+    lines += [f"{e['file']}: {e['split']}" for e in entries]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tests = [e for e in entries if e["split"] == "test"]
+    print(f"{len(entries)} answers: {len(tests)} test")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--merge", nargs="*", type=Path, default=[])
     parser.add_argument("--office", action="store_true", help="split the office drafts instead")
+    parser.add_argument("--oral", action="store_true", help="split the mock-jury answers (evals/oral) instead")
     args = parser.parse_args()
+    if args.oral:
+        split_oral()
+        return
     if args.office:
         split_office()
         return
