@@ -108,20 +108,27 @@ def dump(entries: list[dict[str, Any]]) -> str:
     return HEADER + "\n" + "\n\n".join(blocks) + "\n"
 
 
-def split_office() -> None:
-    """Split the office specs once (new names only) into evals/drafts/office/splits.yaml."""
-    path = OFFICE / "splits.yaml"
+def split_into(path: Path, items: list[dict[str, Any]], key: str, strata: tuple[str, ...], header: str) -> None:
+    """Split ``items`` (named by ``key``) once into ``path`` (name -> tune | test), stratified by ``strata``:
+    names already there keep their split, new ones are split among themselves with :func:`assign`."""
     known: dict[str, str] = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    specs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((OFFICE / "src").glob("*.yaml"))]
-    entries = [{"file": s["name"], "evaluation": s["evaluation"], "kind": s["kind"], "format": s["format"],
-                **({"split": known[s["name"]]} if s["name"] in known else {})} for s in specs]  # fmt: skip
-    assign(entries, OFFICE_STRATA)
-    lines = ["# Fixed tune/test split of the office drafts (scripts/split_drafts.py --office; made once, before"]
-    lines.append("# any tuning; stratified by evaluation, kind and format). A name keeps its split forever.")
-    lines += [f"{e['file']}: {e['split']}" for e in entries]
+    entries = [{"file": item[key], **{s: item[s] for s in strata},
+                **({"split": known[item[key]]} if item[key] in known else {})} for item in items]  # fmt: skip
+    assign(entries, strata)
+    lines = [header.rstrip("\n"), *(f"{e['file']}: {e['split']}" for e in entries)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tests = [e for e in entries if e["split"] == "test"]
-    print(f"{len(entries)} office drafts: {len(tests)} test")
+    print(f"{path.relative_to(ROOT)}: {len(entries)} entries, {len(tests)} test")
+
+
+def split_office() -> None:
+    """Split the office specs once (new names only) into evals/drafts/office/splits.yaml."""
+    specs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((OFFICE / "src").glob("*.yaml"))]
+    header = (
+        "# Fixed tune/test split of the office drafts (scripts/split_drafts.py --office; made once, before\n"
+        "# any tuning; stratified by evaluation, kind and format). A name keeps its split forever."
+    )
+    split_into(OFFICE / "splits.yaml", specs, "name", OFFICE_STRATA, header)
 
 
 ORAL = ROOT / "evals" / "oral"
@@ -131,18 +138,12 @@ ORAL_STRATA = ("evaluation", "style", "lang")
 def split_oral() -> None:
     """Split the mock-jury answers (evals/oral/answers.yaml) once (new ids only) into evals/oral/splits.yaml,
     stratified by evaluation, style and language."""
-    path = ORAL / "splits.yaml"
-    known: dict[str, str] = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     items = yaml.safe_load((ORAL / "answers.yaml").read_text(encoding="utf-8"))
-    entries = [{"file": i["id"], "evaluation": i["evaluation"], "style": i["style"], "lang": i["lang"],
-                **({"split": known[i["id"]]} if i["id"] in known else {})} for i in items]  # fmt: skip
-    assign(entries, ORAL_STRATA)
-    lines = ["# Fixed tune/test split of the mock-jury answers (scripts/split_drafts.py --oral; made once, before"]
-    lines.append("# any tuning; stratified by evaluation, style and language). An id keeps its split forever.")
-    lines += [f"{e['file']}: {e['split']}" for e in entries]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tests = [e for e in entries if e["split"] == "test"]
-    print(f"{len(entries)} answers: {len(tests)} test")
+    header = (
+        "# Fixed tune/test split of the mock-jury answers (scripts/split_drafts.py --oral; made once, before\n"
+        "# any tuning; stratified by evaluation, style and language). An id keeps its split forever."
+    )
+    split_into(ORAL / "splits.yaml", items, "id", ORAL_STRATA, header)
 
 
 def main() -> None:
