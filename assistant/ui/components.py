@@ -78,10 +78,7 @@ def source_document(source: Source) -> str:
         return "Référentiel"
     if source.source == "ecole.yaml" or source.source.endswith("/ecole.yaml"):
         return "Informations de l'école"
-    if source.title:
-        return source.title
-    stem = source.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " ").replace("_", " ").strip()
-    return stem[:1].upper() + stem[1:] if stem else "Document"
+    return source.title or source.source.rsplit("/", 1)[-1]
 
 
 def source_title(source: Source) -> str:

@@ -32,11 +32,6 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def addresses() -> set[str]:
-    """Every path a page answers at (the home page also at its own name, e.g. ``/question``)."""
-    return {page.url_path for page in PAGES}
-
-
 def land_unknown_paths_home() -> None:
     """Before ``st.navigation``: a request for an address no page has runs the home page, without a dialog.
 
@@ -49,8 +44,8 @@ def land_unknown_paths_home() -> None:
         return
     manager = ctx.pages_manager
     name = manager.intended_page_name
-    home = next(page.url_path for page in PAGES if page.home)
-    if not manager.intended_page_script_hash and name and (name not in addresses() or name == home):
+    served = {page.url_path for page in PAGES if not page.home}  # Streamlit serves the home page at "/" only
+    if not manager.intended_page_script_hash and name and name not in served:
         manager.set_script_intent("", "")
 
 
