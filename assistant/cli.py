@@ -216,12 +216,97 @@ def check(
             typer.echo(f"\nRapport enregistré : {out}")
 
 
+def read_answers(path: Path) -> list[str]:
+    """One answer per paragraph (blank lines between answers); wrapped lines belong to their paragraph."""
+    import re
+
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    return [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if block.strip()]
+
+
+@app.command()
+def oral(
+    eval_key: Annotated[str, typer.Option("--eval", help="Clé de l'évaluation (voir jury-blanc referentiel).")],
+    answers: Annotated[
+        Path, typer.Option("--answers", help="Réponses, une par paragraphe (lignes vides entre elles), dans l'ordre.")
+    ],
+    draft: Annotated[
+        Path | None, typer.Option("--draft", help="Livrable vérifié d'abord : la session commence par ses manques.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Langue des questions : fr | en.")] = "fr",
+    as_json: JsonFlag = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Enregistrer la synthèse (.md ou .docx).")] = None,
+) -> None:
+    """S'entraîner à l'oral : le jury blanc pose ses questions, chaque réponse reçoit un avis par attendu."""
+    from assistant.documents import DocumentError
+    from assistant.index.embeddings import shared_embedding
+    from assistant.llm.models import LLMConfigError, make_chat_model, model_label
+    from assistant.review.oral_judge import OralJudge
+    from assistant.review.oral_report import render_oral_markdown
+    from assistant.review.oral_session import OralInputError, OralSession
+    from assistant.review.service import Reviewer, ReviewInputError, check_file
+
+    settings = get_settings()
+    if lang not in ("fr", "en"):
+        fail("bad_lang", f"langue inconnue « {lang} » : utilisez fr ou en.", as_json=as_json)
+    if out is not None and out.suffix.lower() not in {".md", ".docx"}:
+        fail("bad_output", f"format de synthèse inconnu « {out.suffix} » : utilisez .md ou .docx", as_json=as_json)
+    reviewer = Reviewer.from_settings(settings, None, pack=load_pack(settings.corpus_dir))
+    try:
+        key = reviewer.check_key(eval_key)
+    except ReviewInputError as exc:
+        fail(exc.code, exc.message, as_json=as_json)
+    if not answers.is_file():
+        fail("not_found", f"fichier de réponses introuvable : {answers}", as_json=as_json)
+    replies = read_answers(answers)
+    if not replies:
+        fail("empty_answers", f"le fichier de réponses « {answers.name} » ne contient aucune réponse "
+             "(une réponse par paragraphe, séparées par une ligne vide).", as_json=as_json)  # fmt: skip
+    try:
+        model = make_chat_model(settings)
+        reviewer = Reviewer.from_settings(settings, shared_embedding(settings.embeddings))
+        report = check_file(reviewer, draft, key) if draft is not None else None
+    except (DocumentError, ReviewInputError) as exc:
+        fail(exc.code, exc.message, as_json=as_json)
+    except LLMConfigError as exc:
+        fail("llm_config", str(exc), as_json=as_json)
+    rephrase = None
+    if model is not None:
+        from assistant.review.oral_rephrase import QuestionRephraser
+
+        rephrase = QuestionRephraser.from_settings(model, model_label(settings), settings)
+    session = OralSession(OralJudge(reviewer.engine), key, lang=lang, report=report, rephrase=rephrase)
+    for reply in replies:
+        if session.finished:
+            break
+        try:
+            session.answer(reply)
+        except OralInputError as exc:
+            fail(exc.code, exc.message, as_json=as_json)
+    result = session.summary()
+    if out is not None:
+        if out.suffix.lower() == ".docx":
+            from assistant.review.oral_report import render_oral_docx
+
+            out.write_bytes(render_oral_docx(result))
+        else:
+            out.write_text(render_oral_markdown(result), encoding="utf-8")
+    if as_json:
+        emit_json(result.model_dump())
+    else:
+        typer.echo(render_oral_markdown(result))
+        if out is not None:
+            typer.echo(f"\nSynthèse enregistrée : {out}")
+
+
 SAMPLE_HELP = "Échantillon : N questions réparties par type et langue, N brouillons par évaluation (0 = tout)."
 
 
 @app.command(name="eval")
 def run_eval(
-    which: Annotated[str, typer.Argument(help="retrieval | answers | answerability | drafts | redteam | all")] = "all",
+    which: Annotated[
+        str, typer.Argument(help="retrieval | answers | answerability | drafts | oral | redteam | all")
+    ] = "all",
     split: Annotated[
         str, typer.Option("--split", help="tune (par défaut, partie de réglage) | test (chiffres à annoncer) | all.")
     ] = "tune",

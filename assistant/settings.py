@@ -100,6 +100,11 @@ class ReviewSettings(_Stage):
         PROJECT_ROOT / "corpus" / "models" / "verdict.json",
         description="Verdict model for packs without their own models/verdict.json (scripts/fit_verdict.py).",
     )
+    house_oral_model: Path = Field(
+        PROJECT_ROOT / "corpus" / "models" / "oral_verdict.json",
+        description="Mock-jury answer model for packs without their own models/oral_verdict.json"
+        " (scripts/fit_oral_verdict.py).",
+    )
     shape_share: float = Field(
         0.5,
         gt=0,

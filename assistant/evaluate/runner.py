@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-EvalSet = Literal["retrieval", "answers", "answerability", "drafts", "redteam", "all"]
+EvalSet = Literal["retrieval", "answers", "answerability", "drafts", "oral", "redteam", "all"]
 EVAL_SETS: tuple[str, ...] = get_args(EvalSet)
 Split = Literal["tune", "test", "all"]
 SPLITS: tuple[str, ...] = get_args(Split)
@@ -29,7 +29,7 @@ def run_evals(
     questions = [q for q in in_split if q.scored]
     questions = spread(questions, lambda q: (q.type, q.lang), sample)  # stratified by type and language
     header = f"Split: {split}"
-    if which != "drafts":
+    if which not in ("drafts", "oral"):
         header += f" ({len(questions)} {question_set} questions"
         header += f", {len(in_split) - len(questions)} ambiguous not scored)" if len(in_split) > len(questions) else ")"
     texts.append(header)
@@ -67,6 +67,13 @@ def run_evals(
         res = evaluate_drafts(runtime, evals_dir, split, llm=llm, sample=sample)
         results["drafts"] = res
         texts.append(format_drafts(res))
+    has_oral = (evals_dir / "oral" / "answers.yaml").is_file()
+    if which == "oral" or (which == "all" and has_oral):
+        from assistant.evaluate.oral_eval import evaluate_oral, format_oral
+
+        res = evaluate_oral(runtime, evals_dir, split)
+        results["oral"] = res
+        texts.append(format_oral(res))
     has_redteam = (evals_dir / "redteam" / "payloads.yaml").is_file()
     if which == "redteam" or (which == "all" and has_redteam):
         from assistant.evaluate.redteam_eval import evaluate_redteam, format_redteam

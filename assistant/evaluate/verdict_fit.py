@@ -43,9 +43,20 @@ class Fit:
     model: VerdictModel
 
 
-def fit_verdict(rows: list[dict[str, Any]], embedding_model: str, *, verbose: bool = True) -> Fit:
-    """Choose C by grouped cross-validation, report those predictions, then fit on every row."""
-    x = np.asarray([[r["features"][f] for f in FEATURES] for r in rows], dtype=np.float64)
+def fit_verdict(
+    rows: list[dict[str, Any]],
+    embedding_model: str,
+    *,
+    verbose: bool = True,
+    features: tuple[str, ...] = FEATURES,
+    described: tuple[str, str, str] = ("criterion", "drafts (source formats)", "draft"),
+) -> Fit:
+    """Choose C by grouped cross-validation, report those predictions, then fit on every row.
+
+    ``features``: the row's feature names (the draft criterion model's by default; the mock jury's attendu
+    model passes its own); ``described``: what a row, a group and a fold's unit are, for ``fitted_on``.
+    """
+    x = np.asarray([[r["features"][f] for f in features] for r in rows], dtype=np.float64)
     y = np.asarray([ORDER[r["gold"]] for r in rows])
     groups = np.asarray([group_of(r["entry"]) for r in rows])
     mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -70,12 +81,12 @@ def fit_verdict(rows: list[dict[str, Any]], embedding_model: str, *, verbose: bo
     drafts = len({group_of(r["entry"]) for r in rows})
     model = VerdictModel(
         embedding_model=embedding_model,
-        features=list(FEATURES),
+        features=list(features),
         mean=mean.tolist(),
         scale=scale.tolist(),
         coef=[m.coef_[0].tolist() for m in models],
         intercept=[float(m.intercept_[0]) for m in models],
-        fitted_on=f"tune split: {len(rows)} criterion labels from {drafts} drafts (source formats); "
-        f"C={c} by 5-fold cross-validation grouped by draft",
+        fitted_on=f"tune split: {len(rows)} {described[0]} labels from {drafts} {described[1]}; "
+        f"C={c} by 5-fold cross-validation grouped by {described[2]}",
     )
     return Fit(c, loss, score_pairs(pairs), model)

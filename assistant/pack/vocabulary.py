@@ -78,6 +78,18 @@ class CodeGrammar(_Model):
     _valid = field_validator("sub_pattern")(_check_regex)
 
 
+class OralTiming(_Model):
+    """How long a mock jury gives for each answer (shown as a countdown; the candidate may go over)."""
+
+    question_seconds: int = Field(120, ge=15, le=1800, description="Time for one answer, in seconds.")
+    by_evaluation: dict[str, int] = Field(
+        default_factory=dict, description="Evaluation key -> time for one answer in that evaluation's oral."
+    )
+
+    def seconds(self, key: str) -> int:
+        return self.by_evaluation.get(key, self.question_seconds)
+
+
 class Vocabulary(_Model):
     """The whole vocabulary file."""
 
@@ -111,6 +123,8 @@ class Vocabulary(_Model):
         description="Named facets of structure lines for the attendus' shapes (« total », « priority »…): regex"
         " fragments, accent-folded, matched as whole words in one row or item.",
     )
+
+    oral: OralTiming = Field(default_factory=OralTiming, description="The mock jury's time per answer.")
 
     shape_labels: dict[str, dict[str, str]] = Field(
         default_factory=dict,

@@ -48,7 +48,7 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-EMBEDDER_FEATURES: tuple[str, ...] = ("mean_dense",)
+EMBEDDER_FEATURES: tuple[str, ...] = ("mean_dense", "dense", "answer_sim", "answer_sim_margin")
 """Features whose scale belongs to the embedder the model was fitted with (meaning similarities)."""
 
 
@@ -141,9 +141,9 @@ class VerdictModel(BaseModel):
         return status, probs[status]
 
 
-def load_verdict_model(pack_root: Path, house: Path) -> VerdictModel | None:
-    """The pack's fitted model, else the house model, else None."""
-    for path in (pack_root / MODEL_FILE, house):
+def load_verdict_model(pack_root: Path, house: Path, name: Path = MODEL_FILE) -> VerdictModel | None:
+    """The pack's fitted model (``name`` under the pack), else the house model, else None."""
+    for path in (pack_root / name, house):
         if path.is_file():
             return VerdictModel.model_validate(json.loads(path.read_text(encoding="utf-8")))
     return None

@@ -47,8 +47,10 @@ _PATTERNS = [
     # addressing the grader
     r"\b(note|message|instruction)s?\s+(pour|a|au|to|for)\s+"
     r"(l'?outil|le correcteur|l'?ia|the (ai|grader|tool|model)|le modele)\b",
-    r"\b(pour|a|au|to|for)\s+(l'?outil|l'?ia|le correcteur|le modele|l'?assistant\s*:"
-    r"|the (ai|grader|tool|model|assistant|(automated |ai )?(reviewer|grader|checker)))\b",
+    # "pour le modèle" / "for the model" address the grader only before a colon: « pour le modèle, on a
+    # choisi… » speaks of a business model
+    r"\b(pour|a|au|to|for)\s+(l'?outil|l'?ia|le correcteur|le modele\s*:|l'?assistant\s*:"
+    r"|the (ai|grader|tool|model\s*:|assistant|(automated |ai )?(reviewer|grader|checker)))(\b|(?<=:))",
     r"\b(note|rappel|consigne|message)s?( final| finale)?\s+(pour|a)\s+l'?(assistant|outil|ia)\b",
 ]
 # a criterion-like code (letters then digits, "cr4", "cr3-2", "ec1.2") and a verdict word on the same line

@@ -1,0 +1,58 @@
+"""Fit the mock jury's attendu verdict model on the tune split of evals/oral (never on test).
+
+Each labelled attendu of each tune answer gives one feature row (``OralJudge.measure``: the review
+engine's own status and relevance, keyword coverage, meaning similarity of the answer to the attendu and
+its margin over the criterion's other attendus, substance, specifics, echo of the référentiel, length).
+The fit is ``assistant.evaluate.verdict_fit`` (cumulative ordinal model, scikit-learn, C chosen by
+cross-validated log-loss, folds grouped by answer); the tune figures printed are those cross-validated
+predictions. The coefficients go to ``<pack>/models/oral_verdict.json``; `jury-blanc eval oral --split test`
+then reports held-out figures.
+
+Usage: python scripts/fit_oral_verdict.py [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from assistant.evaluate.dataset import dev_sets_dir
+from assistant.evaluate.oral_eval import load_answers
+from assistant.evaluate.verdict_fit import fit_verdict
+from assistant.review.oral_judge import ORAL_FEATURES, ORAL_MODEL_FILE, OralJudge
+from assistant.review.service import Reviewer
+from assistant.runtime import build_runtime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    args = parser.parse_args()
+    runtime = build_runtime()
+    reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
+    judge = OralJudge(reviewer.engine)
+    rows = []
+    for item in load_answers(dev_sets_dir(runtime.settings), "tune"):
+        crit = next(c for c in runtime.pack.ref.criteria_of(item["evaluation"]) if c.code == item["criterion"])
+        _, measured = judge.measure(item["answer"], item["evaluation"], crit, list(item["attendus"]))
+        for m in measured:
+            rows.append({"entry": {"file": item["id"]}, "gold": item["labels"][m.attendu.id]["verdict"],
+                         "features": m.values})  # fmt: skip
+    fit = fit_verdict(rows, runtime.embedding.model_id, features=ORAL_FEATURES,
+                      described=("attendu", "answers", "answer"))  # fmt: skip
+    f = fit.figures
+    print(
+        f"tune, cross-validated (C={fit.c}), {f['n']} attendu labels: accuracy {f['accuracy']:.3f}  "
+        f"macro-F1 {f['macro_f1']:.3f}  QW-kappa {f['qw_kappa']:.3f}  F1 partial {f['f1']['partial']:.3f}"
+    )
+    for name, weights in zip(("at least partial", "covered"), fit.model.coef, strict=True):
+        print(f"{name}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ORAL_FEATURES, weights, strict=True)))
+    if not args.dry_run:
+        path = runtime.settings.corpus_dir / ORAL_MODEL_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(fit.model.model_dump(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"written: {path}")
+
+
+if __name__ == "__main__":
+    main()
