@@ -144,18 +144,68 @@ def bench_review(state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def bench_oral(state: dict[str, Any]) -> dict[str, Any]:
+    """Mock jury, warm: the time from « Valider ma réponse » to the feedback (``OralSession.answer``).
+
+    Every answer of evals/oral (both splits: speed is not tuned) is answered once in a session whose current
+    question is set to the item's. Yardstick, same run: embedding the same answer alone (its passages and the
+    whole answer, as the judge embeds them), so the ratio says what judging adds to the embedder's own time.
+    """
+    from assistant.evaluate.dataset import EVALS_DIR
+    from assistant.evaluate.oral_eval import load_answers
+    from assistant.review.oral_judge import OralJudge, normalise_answer
+    from assistant.review.oral_session import OralSession
+    from assistant.review.service import Reviewer
+    from assistant.runtime import build_runtime
+
+    runtime = state.get("runtime") or build_runtime(state.get("settings"))
+    reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
+    judge = OralJudge(reviewer.engine)
+    items = load_answers(EVALS_DIR)
+    embedder = runtime.embedding.embeddings
+    feedback: list[float] = []
+    embedding: list[float] = []
+    for warm in (True, False):
+        for item in items[:3] if warm else items:
+            session = OralSession(judge, item["evaluation"])  # planning only: cheap, nothing judged yet
+            assert session.current is not None
+            target = {"criterion": item["criterion"], "attendus": list(item["attendus"])}
+            session.current = session.current.model_copy(update=target)
+            started = time.perf_counter()
+            session.answer(item["answer"])
+            elapsed = (time.perf_counter() - started) * 1000
+            text = normalise_answer(item["answer"])
+            started = time.perf_counter()
+            embedder.embed_documents([text[:900]])
+            embedder.embed_documents([p for p in text.split("\n\n") if p] or [text])
+            pure = (time.perf_counter() - started) * 1000
+            if not warm:
+                feedback.append(elapsed)
+                embedding.append(pure)
+    fb, em = percentiles(feedback), percentiles(embedding)
+    return {
+        "feedback": {**fb, "target_p95_ms_max": 1500},
+        "yardstick_answer_embedding": em,
+        "feedback_over_embedding_p50": round(fb["p50_ms"] / max(em["p50_ms"], 1e-9), 2),
+    }
+
+
 SECTIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ingestion": bench_ingestion,
     "query_latency_warm": bench_queries,
     "answer_latency_warm": bench_answers,
     "review": bench_review,
+    "oral_feedback_warm": bench_oral,
 }
 
 
 def main(argv: list[str]) -> int:
     wanted = argv or list(SECTIONS)
     state: dict[str, Any] = {}
-    results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+    results: dict[str, Any] = {}
+    if argv and RESULTS.is_file():  # a run of some sections keeps the others' last figures
+        results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}
     for name in wanted:
         print(f"== {name}", flush=True)
         results[name] = SECTIONS[name](state)

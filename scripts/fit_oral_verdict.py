@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
-from assistant.evaluate.dataset import dev_sets_dir
-from assistant.evaluate.oral_eval import load_answers
+from assistant.evaluate.dataset import EVALS_DIR
+from assistant.evaluate.tuning import tune_oral_answers
 from assistant.evaluate.verdict_fit import fit_verdict
 from assistant.review.oral_judge import ORAL_FEATURES, ORAL_MODEL_FILE, OralJudge
 from assistant.review.service import Reviewer
 from assistant.runtime import build_runtime
+
+
+def tuning_items() -> list[dict[str, Any]]:
+    """The answers this fit reads: tune split only."""
+    return tune_oral_answers(EVALS_DIR)
 
 
 def main() -> None:
@@ -32,7 +38,7 @@ def main() -> None:
     reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
     judge = OralJudge(reviewer.engine)
     rows = []
-    for item in load_answers(dev_sets_dir(runtime.settings), "tune"):
+    for item in tuning_items():
         crit = next(c for c in runtime.pack.ref.criteria_of(item["evaluation"]) if c.code == item["criterion"])
         _, measured = judge.measure(item["answer"], item["evaluation"], crit, list(item["attendus"]))
         for m in measured:

@@ -292,6 +292,49 @@ def test_app_chat_through_the_server(
     assert any(kind == "answer" and chars > 0 for kind, chars in replies), replies
 
 
+REPHRASE_REASONS = {"empty", "too_long", "not_a_question", "injection", "claim_dropped", "verdict", "language",
+                    "unchanged", "output_guard", "timeout"}  # fmt: skip
+
+
+def test_oral_question_rephrased_through_the_server(
+    llm_server: dict[str, Any], server_log: ServerLog, caplog: pytest.LogCaptureFixture
+) -> None:
+    from assistant.llm.models import make_chat_model, model_label
+    from assistant.review.oral_models import OralQuestion
+    from assistant.review.oral_rephrase import QuestionRephraser, plain
+    from assistant.settings import Settings
+
+    caplog.set_level(logging.DEBUG, logger=RAW_LOGGER)
+    settings = Settings(llm=f"openai:{llm_server['model']}", llm_base_url=llm_server["base_url"], llm_api_key="none")
+    model = make_chat_model(settings)
+    assert model is not None
+    rephrase = QuestionRephraser.from_settings(model, model_label(settings), settings)
+    claim = "la marque dépense environ 4 000 € par mois sur Google Ads"
+    template = ("Sur quels leviers payants la marque investit-elle aujourd'hui, et comment avez-vous estimé "
+                "le montant de ces investissements ?")  # fmt: skip
+    question = OralQuestion(
+        number=1, criterion="CR1", attendus=["CR1.2"], template=template, claim=claim, seconds=120,
+        text=f"Dans votre dossier, vous écrivez : « {claim} ». {template}",
+    )  # fmt: skip
+    started = time.perf_counter()
+    reply = rephrase(question)
+    wall = time.perf_counter() - started
+    replies = raw_records(caplog)
+    print(f"\noral rephrase wall {wall:.1f} s, reply {reply!r}, calls {rephrase.calls} used {rephrase.used} "
+          f"fallbacks {dict(rephrase.fallbacks)}, requests {server_log.chat_statuses()}, raw {replies}")  # fmt: skip
+
+    statuses = server_log.assert_served()
+    assert rephrase.calls == 1 == len(statuses)
+    assert wall <= rephrase.deadline_s + 5
+    assert any(kind.startswith("oral_rephrase") and chars > 0 for kind, chars in replies), replies
+    if reply is None:  # the guard kept the pack's wording: the counters say why
+        assert rephrase.used == 0 and sum(rephrase.fallbacks.values()) == 1, rephrase.fallbacks
+        assert set(rephrase.fallbacks) <= REPHRASE_REASONS, rephrase.fallbacks
+    else:
+        assert reply.endswith("?") and plain(claim) in plain(reply), reply
+        assert rephrase.used == 1 and not rephrase.fallbacks
+
+
 def test_a_dead_server_gives_the_offline_answer_and_says_why(dead_env: dict[str, str]) -> None:
     # No llm_server here: the opposite of the live tests, which must fail in exactly this situation.
     answer, wall, stderr = cli(dead_env, "ask", "Que dit exactement le CR7 ?", timeout=ANSWER_WALL_S)

@@ -109,3 +109,14 @@ def test_english_drafts_floor_and_english_feedback(drafts_result: dict[str, Any]
         assert not any(m.startswith(label) for m in missing for label in french_labels), entry["file"]
         checked += 1
     assert checked >= 3
+
+
+def test_oral_floor(e5_runtime) -> None:  # type: ignore[no-untyped-def]
+    from assistant.evaluate.oral_eval import evaluate_oral, format_oral
+
+    result = evaluate_oral(e5_runtime, EVALS_DIR, "test")
+    print("\n" + format_oral(result))
+    assert result["n"] >= 100
+    assert result["qw_kappa"] >= FLOORS.oral_qw_kappa
+    assert result["stuffing_resistance"] >= FLOORS.oral_stuffing_resistance
+    assert result["quotes_verbatim"] == result["quotes"]

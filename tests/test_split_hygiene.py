@@ -69,6 +69,20 @@ def test_no_test_file_asks_a_test_split_question_verbatim() -> None:
     assert _occurrences(held_out_questions()) == []
 
 
+def held_out_answers() -> set[str]:
+    """Each test-split answer of the mock jury's set, by its first words (enough to spot a copy)."""
+    answers = yaml.safe_load((ROOT / "evals" / "oral" / "answers.yaml").read_text(encoding="utf-8"))
+    splits = yaml.safe_load((ROOT / "evals" / "oral" / "splits.yaml").read_text(encoding="utf-8"))
+    return {" ".join(a["answer"].split())[:60] for a in answers if splits[a["id"]] == "test"} | {
+        a["id"] for a in answers if splits[a["id"]] == "test"
+    }
+
+
+def test_no_test_file_uses_a_test_split_oral_answer() -> None:
+    assert len(held_out_answers()) >= 100
+    assert _occurrences(held_out_answers()) == []
+
+
 def _split_drafts_module() -> Any:
     spec = importlib.util.spec_from_file_location("split_drafts", ROOT / "scripts" / "split_drafts.py")
     assert spec is not None and spec.loader is not None

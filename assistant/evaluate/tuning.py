@@ -27,3 +27,10 @@ def tune_labels(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
 def tune_draft_files(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
     """Every tune-split labelled draft file: Markdown originals, office drafts and all their renderings."""
     return [e for e in load_labels(evals_dir, "tune") if e["split"] == "tune"]
+
+
+def tune_oral_answers(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
+    """The tune-split labelled answers of the mock jury's set (evals/oral)."""
+    from assistant.evaluate.oral_eval import load_answers
+
+    return [a for a in load_answers(evals_dir, "tune") if a["split"] == "tune"]

@@ -100,6 +100,25 @@ class OralJudge:
         self.engine = engine
         self.pack = engine.pack
         self.model = model or load_verdict_model(engine.pack.root, engine.settings.house_oral_model, ORAL_MODEL_FILE)
+        self._given: dict[str, set[tuple[str, ...]]] = {}
+
+    def given_grams(self, key: str) -> set[tuple[str, ...]]:
+        """Word trigrams a candidate was handed: the référentiel's, and the pack's guidance and jury questions.
+
+        Saying them back (the criterion, what the jury expects, the question itself) shows no work: a passage
+        of an answer that mostly repeats them is an echo, as a draft's passage echoing the référentiel is.
+        """
+        if key not in self._given:
+            grams = set(self.engine.echo_grams(key))
+            for crit in self.engine.ref.criteria_of(key):
+                for att in crit.attendus:
+                    texts = [att.label, att.evidence, att.advice, *(q.fr for q in att.jury_questions)]
+                    texts += [q.en for q in att.jury_questions]
+                    texts += [self.pack.feedback.label(att, "en"), self.pack.feedback.advice(att, "en")]
+                    for text in texts:
+                        grams |= _trigrams(text)
+            self._given[key] = grams
+        return self._given[key]
 
     def read(self, answer: str, key: str, crit: Criterion) -> AnswerIndex:
         engine = self.engine
@@ -107,6 +126,10 @@ class OralJudge:
         engine.prepare_attendus(key)
         draft = build_passages(load_text(text, name="réponse.txt")) if text else DraftText([], [], 0, [])
         index = engine.index(draft, key)
+        given = self.given_grams(key)
+        for fact, passage in zip(index.facts, draft.passages, strict=True):
+            own = _trigrams(passage.text)
+            fact.echo = max(fact.echo, len(own & given) / len(own) if own else 0.0)
         kept = "\n\n".join(p.text for p in draft.passages)  # instruction blocks set aside are not evidence
         shown = engine.signals.shown(kept)
         grams = _trigrams(kept)
@@ -123,7 +146,7 @@ class OralJudge:
             index=index,
             kinds=engine.signals.kinds_present(shown, False),
             specifics=engine.signals.specifics(shown, engine.common_words(key)),
-            echo=len(grams & engine.echo_grams(key)) / len(grams) if grams else 0.0,
+            echo=len(grams & given) / len(grams) if grams else 0.0,
             sims=sims,
         )
 

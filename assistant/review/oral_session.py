@@ -207,4 +207,5 @@ def summarise(session: OralSession) -> OralReport:
         evaluation=session.key, evaluation_title=title, lang=session.lang, from_draft=draft, turns=session.turns,
         summary=summary, rehearse_first=[s.code for s in weak],
         mode="llm" if any(t.question.rephrased for t in session.turns) else "offline",
+        disclaimer=FEEDBACK[session.lang]["oral_disclaimer"],
     )  # fmt: skip

@@ -119,6 +119,8 @@ FEEDBACK: dict[str, dict[str, str]] = {
         "oral_follow_up_claim": "Vous venez de dire : « {claim} ». {question}",
         "oral_empty": "Votre réponse est vide : écrivez ce que vous diriez au jury, puis validez.",
         "oral_finished": "La session est terminée : consultez la synthèse ou recommencez.",
+        "oral_disclaimer": "Entraînement indicatif et formatif : ces avis ne sont ni une note ni une prédiction de "
+        "réussite. Seul le jury de certification évalue votre oral.",
     },
     "en": {
         "no_passage": "no passage addresses this point",
@@ -141,6 +143,8 @@ FEEDBACK: dict[str, dict[str, str]] = {
         "oral_follow_up_claim": "You just said: “{claim}”. {question}",
         "oral_empty": "Your answer is empty: write what you would tell the jury, then submit.",
         "oral_finished": "The session is over: read the summary or start again.",
+        "oral_disclaimer": "Indicative, formative practice: this feedback is neither a mark nor a prediction of "
+        "success. Only the certification jury assesses your oral.",
     },
 }
 SUBSTANCE: dict[str, dict[str, str]] = {"fr": SUBSTANCE_FR, "en": SUBSTANCE_EN}
