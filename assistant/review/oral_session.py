@@ -23,7 +23,7 @@ from assistant.review.quotes import shorten
 from assistant.text.labels import FEEDBACK
 
 Rephrase = Callable[[OralQuestion], str | None]
-CLAIM_CHARS = 160
+CLAIM_CHARS = 200
 
 
 class OralInputError(ValueError):
@@ -135,8 +135,12 @@ class OralSession:
 
 
 def _claim(quote: str) -> str:
-    """A quote short enough to read out, without its closing punctuation (the question adds its own)."""
-    return shorten(" ".join(quote.split()), CLAIM_CHARS).rstrip(" .;:,")
+    """A quote as a jury reads it out: one line (a table or list excerpt gives its fullest row, its cells
+    separated by semicolons), short (cut at a word, marked « … »), without closing punctuation."""
+    line = max((row for row in quote.split("\n") if row.strip()), key=len, default=quote)
+    text = " ; ".join(cell.strip() for cell in line.split(" | ") if cell.strip())
+    short = shorten(" ".join(text.split()), CLAIM_CHARS).rstrip(" .;:,")
+    return short if len(short) >= len(text.rstrip(" .;:,")) else f"{short} …"
 
 
 def plan(judge: OralJudge, key: str, report: Report | None) -> list[Planned]:
@@ -163,7 +167,7 @@ def plan(judge: OralJudge, key: str, report: Report | None) -> list[Planned]:
 
         att = min(crit.attendus, key=weakness)
         result = results.get(att.id)
-        quotes = [e.quote for e in (result.evidence if result else [])] or [e.quote for e in verdict.evidence]
+        quotes = [e.quote for e in result.evidence] if result else []  # the attendu's own evidence, never another's
         claim = _claim(quotes[0]) if quotes else None
         planned.append((STATUS_ORDER[verdict.status], order, Planned(crit, att, "question", claim)))
     return [p for _, _, p in sorted(planned, key=lambda t: (t[0], t[1]))]
