@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -34,6 +35,20 @@ def fail(code: str, message: str, *, as_json: bool) -> NoReturn:
     else:
         typer.echo(f"Erreur : {message}", err=True)
     raise typer.Exit(2)
+
+
+def deliver(
+    payload: dict[str, Any], markdown: str, word: Callable[[], bytes], out: Path | None, saved: str, *, as_json: bool
+) -> None:
+    """Write ``out`` (.docx from ``word()``, else the Markdown) and print the JSON payload or the Markdown."""
+    if out is not None:
+        out.write_bytes(word() if out.suffix.lower() == ".docx" else markdown.encode("utf-8"))
+    if as_json:
+        emit_json(payload)
+    else:
+        typer.echo(markdown)
+        if out is not None:
+            typer.echo(f"\n{saved} : {out}")
 
 
 @app.command()
@@ -200,20 +215,13 @@ def check(
         fail(exc.code, exc.message, as_json=as_json)
     except LLMConfigError as exc:
         fail("llm_config", str(exc), as_json=as_json)
-    if out is not None:
-        if out.suffix.lower() == ".docx":
-            from assistant.review.report_docx import render_docx  # python-docx only when a Word report is asked
 
-            data = render_docx(report)
-        else:
-            data = render_markdown(report).encode("utf-8")
-        out.write_bytes(data)
-    if as_json:
-        emit_json(report.model_dump())
-    else:
-        typer.echo(render_markdown(report))
-        if out is not None:
-            typer.echo(f"\nRapport enregistré : {out}")
+    def word() -> bytes:
+        from assistant.review.report_docx import render_docx  # python-docx only when a Word report is asked
+
+        return render_docx(report)
+
+    deliver(report.model_dump(), render_markdown(report), word, out, "Rapport enregistré", as_json=as_json)
 
 
 def read_answers(path: Path) -> list[str]:
@@ -242,7 +250,7 @@ def oral(
     from assistant.index.embeddings import shared_embedding
     from assistant.llm.models import LLMConfigError, make_chat_model, model_label
     from assistant.review.oral_judge import OralJudge
-    from assistant.review.oral_report import render_oral_markdown
+    from assistant.review.oral_report import render_oral_docx, render_oral_markdown
     from assistant.review.oral_session import OralInputError, OralSession
     from assistant.review.service import Reviewer, ReviewInputError, check_file
 
@@ -284,19 +292,8 @@ def oral(
         except OralInputError as exc:
             fail(exc.code, exc.message, as_json=as_json)
     result = session.summary()
-    if out is not None:
-        if out.suffix.lower() == ".docx":
-            from assistant.review.oral_report import render_oral_docx
-
-            out.write_bytes(render_oral_docx(result))
-        else:
-            out.write_text(render_oral_markdown(result), encoding="utf-8")
-    if as_json:
-        emit_json(result.model_dump())
-    else:
-        typer.echo(render_oral_markdown(result))
-        if out is not None:
-            typer.echo(f"\nSynthèse enregistrée : {out}")
+    deliver(result.model_dump(), render_oral_markdown(result), lambda: render_oral_docx(result), out,
+            "Synthèse enregistrée", as_json=as_json)  # fmt: skip
 
 
 SAMPLE_HELP = "Échantillon : N questions réparties par type et langue, N brouillons par évaluation (0 = tout)."

@@ -14,12 +14,11 @@ Usage: python scripts/fit_oral_verdict.py [--dry-run]
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from assistant.evaluate.dataset import EVALS_DIR
 from assistant.evaluate.tuning import tune_oral_answers
-from assistant.evaluate.verdict_fit import fit_verdict
+from assistant.evaluate.verdict_fit import fit_verdict, report_fit
 from assistant.review.oral_judge import ORAL_FEATURES, ORAL_MODEL_FILE, OralJudge
 from assistant.review.service import Reviewer
 from assistant.runtime import build_runtime
@@ -46,18 +45,7 @@ def main() -> None:
                          "features": m.values})  # fmt: skip
     fit = fit_verdict(rows, runtime.embedding.model_id, features=ORAL_FEATURES,
                       described=("attendu", "answers", "answer"))  # fmt: skip
-    f = fit.figures
-    print(
-        f"tune, cross-validated (C={fit.c}), {f['n']} attendu labels: accuracy {f['accuracy']:.3f}  "
-        f"macro-F1 {f['macro_f1']:.3f}  QW-kappa {f['qw_kappa']:.3f}  F1 partial {f['f1']['partial']:.3f}"
-    )
-    for name, weights in zip(("at least partial", "covered"), fit.model.coef, strict=True):
-        print(f"{name}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ORAL_FEATURES, weights, strict=True)))
-    if not args.dry_run:
-        path = runtime.settings.corpus_dir / ORAL_MODEL_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(fit.model.model_dump(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"written: {path}")
+    report_fit(fit, ORAL_FEATURES, "attendu", None if args.dry_run else runtime.settings.corpus_dir / ORAL_MODEL_FILE)
 
 
 if __name__ == "__main__":

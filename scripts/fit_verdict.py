@@ -15,13 +15,12 @@ Usage: python scripts/fit_verdict.py [--dry-run]
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from assistant.evaluate.dataset import EVALS_DIR
 from assistant.evaluate.drafts_eval import feature_rows
 from assistant.evaluate.tuning import tune_draft_files
-from assistant.evaluate.verdict_fit import fit_verdict
+from assistant.evaluate.verdict_fit import fit_verdict, report_fit
 from assistant.review.service import Reviewer
 from assistant.review.verdict import FEATURES, MODEL_FILE
 from assistant.runtime import build_runtime
@@ -40,18 +39,9 @@ def main() -> None:
     reviewer = Reviewer.from_settings(runtime.settings, runtime.embedding, pack=runtime.pack)
     rows = feature_rows(reviewer, tuning_items(), EVALS_DIR / "drafts")
     fit = fit_verdict(rows, runtime.embedding.model_id)
-    f = fit.figures
-    print(
-        f"tune, cross-validated (C={fit.c}), {f['n']} source-format criteria: accuracy {f['accuracy']:.3f}  "
-        f"macro-F1 {f['macro_f1']:.3f}  QW-kappa {f['qw_kappa']:.3f}  F1 partial {f['f1']['partial']:.3f}"
+    report_fit(
+        fit, FEATURES, "source-format criterion", None if args.dry_run else runtime.settings.corpus_dir / MODEL_FILE
     )
-    for name, weights in zip(("at least partial", "covered"), fit.model.coef, strict=True):
-        print(f"{name}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, weights, strict=True)))
-    if not args.dry_run:
-        path = runtime.settings.corpus_dir / MODEL_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(fit.model.model_dump(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"written: {path}")
 
 
 if __name__ == "__main__":

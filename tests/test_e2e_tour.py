@@ -1,6 +1,6 @@
 """The whole tour as a school would run it, in a real browser (the served app, Debian's Chromium).
 
-Issue 23, end to end: no English Streamlit words on the four pages, unknown addresses land home, no file path
+Issue 23, end to end: no English Streamlit words on the five pages, unknown addresses land home, no file path
 in a candidate's answer, accented bloc titles, a school contact saved in Administration named by the next
 refusal, a lockout that a new browser context does not reset, and a server log without ScriptRunContext noise.
 The server works on a copy of the corpus (the school form writes ``ecole.yaml``). Screenshots go to
@@ -143,10 +143,10 @@ def admin_login(page: Page, password: str) -> str:
 # ---- the tour ---------------------------------------------------------------------------------
 
 
-def test_the_four_pages_show_no_english_and_unknown_addresses_land_home(server: AppServer, browser: Browser) -> None:
+def test_the_five_pages_show_no_english_and_unknown_addresses_land_home(server: AppServer, browser: Browser) -> None:
     page = new_page(browser)
     try:
-        tour = [("", "Poser une question"), ("verifier", "Vérifier mon livrable"),
+        tour = [("", "Poser une question"), ("verifier", "Vérifier mon livrable"), ("oral", "S'entraîner à l'oral"),
                 ("referentiel", "Référentiel"), ("administration", "Administration")]  # fmt: skip
         for path, heading in tour:
             open_path(page, server.url, path, heading)

@@ -67,6 +67,6 @@ def test_the_styles_put_the_uploader_in_french_and_hide_the_english_hints() -> N
 
 def test_every_page_has_its_own_french_address() -> None:
     paths = [page.url_path for page in PAGES]
-    assert len(set(paths)) == len(paths) == 4
+    assert len(set(paths)) == len(paths) == 5
     assert all(re.fullmatch(r"[a-z-]+", path) for path in paths)
     assert sum(page.home for page in PAGES) == 1

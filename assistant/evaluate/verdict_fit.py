@@ -7,7 +7,9 @@ folds grouped by draft (a draft and its renderings never sit on both sides of a 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -90,3 +92,18 @@ def fit_verdict(
         f"C={c} by 5-fold cross-validation grouped by {described[2]}",
     )
     return Fit(c, loss, score_pairs(pairs), model)
+
+
+def report_fit(fit: Fit, features: tuple[str, ...], unit: str, path: Path | None) -> None:
+    """Print the cross-validated tune figures and the weights; write the model to ``path`` (None: dry run)."""
+    f = fit.figures
+    print(
+        f"tune, cross-validated (C={fit.c}), {f['n']} {unit} labels: accuracy {f['accuracy']:.3f}  "
+        f"macro-F1 {f['macro_f1']:.3f}  QW-kappa {f['qw_kappa']:.3f}  F1 partial {f['f1']['partial']:.3f}"
+    )
+    for name, weights in zip(("at least partial", "covered"), fit.model.coef, strict=True):
+        print(f"{name}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(features, weights, strict=True)))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(fit.model.model_dump(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"written: {path}")

@@ -10,6 +10,7 @@ The session is plain memory: nothing is written anywhere.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,19 +21,16 @@ from assistant.review.models import STATUS_ORDER, AttenduResult, Report, SheetRe
 from assistant.review.oral_judge import OralJudge, normalise_answer
 from assistant.review.oral_models import CriterionSummary, OralQuestion, OralReport, OralTurn, QuestionKind
 from assistant.review.quotes import shorten
+from assistant.review.service import ReviewInputError
 from assistant.text.labels import FEEDBACK
 
 Rephrase = Callable[[OralQuestion], str | None]
 CLAIM_CHARS = 200
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•–▪◦]|\d{1,2}[.)])\s+")
 
 
-class OralInputError(ValueError):
-    """The answer or the session's setting cannot be used (French message for the user)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class OralInputError(ReviewInputError):
+    """The answer cannot be judged, or the session is over (``code`` and a French ``message`` for the user)."""
 
 
 @dataclass
@@ -138,6 +136,7 @@ def _claim(quote: str) -> str:
     """A quote as a jury reads it out: one line (a table or list excerpt gives its fullest row, its cells
     separated by semicolons), short (cut at a word, marked « … »), without closing punctuation."""
     line = max((row for row in quote.split("\n") if row.strip()), key=len, default=quote)
+    line = _LIST_MARKER.sub("", line)  # « • le compte Instagram… » is read out without its bullet
     text = " ; ".join(cell.strip() for cell in line.split(" | ") if cell.strip())
     short = shorten(" ".join(text.split()), CLAIM_CHARS).rstrip(" .;:,")
     return short if len(short) >= len(text.rstrip(" .;:,")) else f"{short} …"

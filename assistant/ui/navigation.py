@@ -27,6 +27,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("question.py", "Poser une question", ":material/forum:", "question", home=True),
     PageSpec("verifier.py", "Vérifier mon livrable", ":material/fact_check:", "verifier"),
+    PageSpec("oral.py", "S'entraîner à l'oral", ":material/record_voice_over:", "oral"),
     PageSpec("referentiel.py", "Référentiel", ":material/menu_book:", "referentiel"),
     PageSpec("administration.py", "Administration", ":material/admin_panel_settings:", "administration"),
 )
