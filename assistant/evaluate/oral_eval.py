@@ -53,6 +53,8 @@ def oral_rows(judge: Any, items: list[dict[str, Any]], *, verbose: bool = True) 
 def score_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
     pairs = [(r["gold"], r["feedback"].status) for r in rows]
     out: dict[str, Any] = score_pairs(pairs)
+    # Yardstick: the review engine's own attendu status (its hand-set thresholds) without the learned model.
+    out["engine_rules_qw_kappa"] = score_pairs([(r["gold"], _rule(r["features"])) for r in rows])["qw_kappa"]
     recital = [r for r in rows if r["item"]["style"] == "recital" and r["gold"] == "missing"]
     out["stuffing_resistance"] = (
         sum(r["feedback"].status != "covered" for r in recital) / len(recital) if recital else None
@@ -77,6 +79,10 @@ def score_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out["feedback_ms_p50"] = percentile([t for _, t in times], 0.5)
     out["feedback_ms_p95"] = percentile([t for _, t in times], 0.95)
     return out
+
+
+def _rule(features: dict[str, float]) -> str:
+    return "covered" if features["rule_covered"] else "partial" if features["rule_partial"] else "missing"
 
 
 def _verbatim(quote: str, answer: str) -> bool:
@@ -106,7 +112,8 @@ def format_oral(result: dict[str, Any]) -> str:
 
     lines = [
         f"Mock jury — {result['answers']} answers, {result['n']} attendu verdicts ({result['split']})",
-        f"  QWK {fig(result['qw_kappa'])}  accuracy {fig(result['accuracy'])}  macro-F1 {fig(result['macro_f1'])}",
+        f"  QWK {fig(result['qw_kappa'])}  accuracy {fig(result['accuracy'])}  macro-F1 {fig(result['macro_f1'])}"
+        f"  (the engine's rules alone: QWK {fig(result['engine_rules_qw_kappa'])})",
         f"  stuffing resistance {fig(result['stuffing_resistance'])} ({result['stuffing_cases']} recited attendus; "
         f"called missing {fig(result['recital_called_missing'])})",
         f"  quotes verbatim in the answer {result['quotes_verbatim']}/{result['quotes']}",

@@ -42,7 +42,7 @@ from assistant.text.sentences import split_sentences
 from assistant.text.tokens import tokenize, words
 
 
-def _trigrams(text: str) -> set[tuple[str, ...]]:
+def trigrams(text: str) -> set[tuple[str, ...]]:
     words = re.findall(r"\w+", fold(text))
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
@@ -135,6 +135,10 @@ class ReviewEngine:
         n = max(len(self._att_stems), 1)
         self._idf = {stem: math.log((n + 1) / (count + 0.5)) for stem, count in df.items()}
 
+    def attendu_stems(self, att: Attendu) -> set[str]:
+        """Stems of the attendu's label and keywords (what its keyword coverage counts)."""
+        return self._att_stems.get(att.id, set())
+
     def keyword_coverage(self, att: Attendu, stems: set[str]) -> float:
         """Share of the attendu's most telling keywords found in a passage (IDF-weighted)."""
         own = self._att_stems.get(att.id) or set(tokenize([f"{att.label} {' '.join(att.keywords)}"])[0])
@@ -153,7 +157,7 @@ class ReviewEngine:
             texts += [join(c.text) for c in bloc.competencies] + [join(a.text) for a in bloc.activities]
             grams: set[tuple[str, ...]] = set()
             for text in texts:
-                grams |= _trigrams(text)
+                grams |= trigrams(text)
             self._echo_grams[key] = grams
         return self._echo_grams[key]
 
@@ -177,7 +181,7 @@ class ReviewEngine:
         grams = self.echo_grams(key)
         facts = []
         for p, text in zip(draft.passages, texts, strict=True):
-            own = _trigrams(p.text)
+            own = trigrams(p.text)
             echo = len(own & grams) / len(own) if own else 0.0
             shown = self.signals.shown(p.text)  # substance counts only where the work is shown, not announced
             facts.append(PassageFacts(set(tokenize([text])[0]), self.signals.kinds_present(shown, p.is_table),
@@ -251,7 +255,7 @@ class ReviewEngine:
         if self.vector_cache is not None:
             write_vectors(self.vector_cache, dict(self._attendu_vectors))
 
-    def _attendu_vector(self, att: Attendu) -> list[float] | None:
+    def attendu_vector(self, att: Attendu) -> list[float] | None:
         if self.embedding is None:
             return None
         if att.id not in self._attendu_vectors:
@@ -272,7 +276,7 @@ class ReviewEngine:
         candidates: dict[int, float] = {}
         for hit_id, _ in index.keyword.search(self._query(att), self.settings.candidates):
             candidates[int(hit_id)] = 0.0
-        vector = self._attendu_vector(att) if index.vectors else None
+        vector = self.attendu_vector(att) if index.vectors else None
         sims: dict[int, float] = {}
         if vector is not None:
             for pid, pvec in index.vectors.items():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.documents.text import load_text
 from assistant.pack import Attendu, Criterion
-from assistant.review.engine import AttenduJudgement, DraftIndex, ReviewEngine, _trigrams, best_quote
+from assistant.review.engine import AttenduJudgement, DraftIndex, ReviewEngine, best_quote, trigrams
 from assistant.review.models import Status
 from assistant.review.oral_models import AttenduFeedback
 from assistant.review.passages import DraftText, Passage, build_passages
@@ -116,7 +116,7 @@ class OralJudge:
                     texts += [q.en for q in att.jury_questions]
                     texts += [self.pack.feedback.label(att, "en"), self.pack.feedback.advice(att, "en")]
                     for text in texts:
-                        grams |= _trigrams(text)
+                        grams |= trigrams(text)
             self._given[key] = grams
         return self._given[key]
 
@@ -128,16 +128,16 @@ class OralJudge:
         index = engine.index(draft, key)
         given = self.given_grams(key)
         for fact, passage in zip(index.facts, draft.passages, strict=True):
-            own = _trigrams(passage.text)
+            own = trigrams(passage.text)
             fact.echo = max(fact.echo, len(own & given) / len(own) if own else 0.0)
         kept = "\n\n".join(p.text for p in draft.passages)  # instruction blocks set aside are not evidence
         shown = engine.signals.shown(kept)
-        grams = _trigrams(kept)
+        grams = trigrams(kept)
         sims: dict[str, float] = {}
         if engine.embedding is not None and kept:
             vector = engine.embedding.embeddings.embed_documents([kept[: engine.settings.dense_chars]])[0]
             for att in crit.attendus:
-                att_vector = engine._attendu_vector(att)
+                att_vector = engine.attendu_vector(att)
                 if att_vector is not None:
                     sims[att.id] = sum(a * b for a, b in zip(att_vector, vector, strict=True))
         return AnswerIndex(
@@ -218,7 +218,7 @@ class OralJudge:
     def _best_sentence(self, att: Attendu, read: AnswerIndex) -> str | None:
         """The answer's sentence that best shows the attendu, verified verbatim."""
         best: str | None = None
-        stems = self.engine._att_stems.get(att.id, set())
+        stems = self.engine.attendu_stems(att)
         for passage in read.draft.passages:
             quote = best_quote(Passage(passage.id, passage.text, passage.location, ""), att, stems, self.engine.signals)
             if quote and verify_quote(quote, read.draft.unit_texts) is not None:
