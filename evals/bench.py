@@ -148,8 +148,8 @@ def bench_oral(state: dict[str, Any]) -> dict[str, Any]:
     """Mock jury, warm: the time from « Valider ma réponse » to the feedback (``OralSession.answer``).
 
     Every answer of evals/oral (both splits: speed is not tuned) is answered once in a session whose current
-    question is set to the item's. Yardstick, same run: embedding the same answer alone (its passages and the
-    whole answer, as the judge embeds them), so the ratio says what judging adds to the embedder's own time.
+    question is set to the item's. Yardstick, same run: embedding the same answer once, alone (the pure embedding
+    time), so the ratio says what judging costs over the embedder's own time.
     """
     from assistant.evaluate.dataset import EVALS_DIR
     from assistant.evaluate.oral_eval import load_answers
@@ -176,8 +176,7 @@ def bench_oral(state: dict[str, Any]) -> dict[str, Any]:
             elapsed = (time.perf_counter() - started) * 1000
             text = normalise_answer(item["answer"])
             started = time.perf_counter()
-            embedder.embed_documents([text[:900]])
-            embedder.embed_documents([p for p in text.split("\n\n") if p] or [text])
+            embedder.embed_documents([text[: runtime.settings.review.dense_chars]])
             pure = (time.perf_counter() - started) * 1000
             if not warm:
                 feedback.append(elapsed)

@@ -135,7 +135,14 @@ class OralJudge:
         grams = trigrams(kept)
         sims: dict[str, float] = {}
         if engine.embedding is not None and kept:
-            vector = engine.embedding.embeddings.embed_documents([kept[: engine.settings.dense_chars]])[0]
+            limit = engine.settings.dense_chars
+            whole = kept[:limit]
+            # Most answers are one passage, already embedded by the index with the same text: not embedded twice.
+            only = draft.passages[0] if len(draft.passages) == 1 else None
+            if only is not None and only.id in index.vectors and only.index_text[:limit] == whole:
+                vector = index.vectors[only.id]
+            else:
+                vector = engine.embedding.embeddings.embed_documents([whole])[0]
             for att in crit.attendus:
                 att_vector = engine.attendu_vector(att)
                 if att_vector is not None:
