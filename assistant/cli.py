@@ -259,20 +259,16 @@ def oral(
         fail("bad_lang", f"langue inconnue « {lang} » : utilisez fr ou en.", as_json=as_json)
     if out is not None and out.suffix.lower() not in {".md", ".docx"}:
         fail("bad_output", f"format de synthèse inconnu « {out.suffix} » : utilisez .md ou .docx", as_json=as_json)
-    reviewer = Reviewer.from_settings(settings, None, pack=load_pack(settings.corpus_dir))
-    try:
-        key = reviewer.check_key(eval_key)
-    except ReviewInputError as exc:
-        fail(exc.code, exc.message, as_json=as_json)
-    if not answers.is_file():
-        fail("not_found", f"fichier de réponses introuvable : {answers}", as_json=as_json)
-    replies = read_answers(answers)
-    if not replies:
-        fail("empty_answers", f"le fichier de réponses « {answers.name} » ne contient aucune réponse "
-             "(une réponse par paragraphe, séparées par une ligne vide).", as_json=as_json)  # fmt: skip
     try:
         model = make_chat_model(settings)
         reviewer = Reviewer.from_settings(settings, shared_embedding(settings.embeddings))
+        key = reviewer.check_key(eval_key)
+        if not answers.is_file():
+            fail("not_found", f"fichier de réponses introuvable : {answers}", as_json=as_json)
+        replies = read_answers(answers)
+        if not replies:
+            fail("empty_answers", f"le fichier de réponses « {answers.name} » ne contient aucune réponse "
+                 "(une réponse par paragraphe, séparées par une ligne vide).", as_json=as_json)  # fmt: skip
         report = check_file(reviewer, draft, key) if draft is not None else None
     except (DocumentError, ReviewInputError) as exc:
         fail(exc.code, exc.message, as_json=as_json)
