@@ -33,4 +33,4 @@ def tune_oral_answers(evals_dir: Path = EVALS_DIR) -> list[dict[str, Any]]:
     """The tune-split labelled answers of the mock jury's set (evals/oral)."""
     from assistant.evaluate.oral_eval import load_answers
 
-    return [a for a in load_answers(evals_dir, "tune") if a["split"] == "tune"]
+    return load_answers(evals_dir, "tune")

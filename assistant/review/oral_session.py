@@ -142,6 +142,11 @@ def _claim(quote: str) -> str:
     return short if len(short) >= len(text.rstrip(" .;:,")) else f"{short} …"
 
 
+def _weakest(crit: Criterion, results: dict[str, AttenduResult]) -> Attendu:
+    """The criterion's first attendu with the weakest review status (an attendu not reviewed counts as partial)."""
+    return min(crit.attendus, key=lambda att: STATUS_ORDER[results[att.id].status] if att.id in results else 1)
+
+
 def plan(judge: OralJudge, key: str, report: Report | None) -> list[Planned]:
     """One question per criterion: with a draft, weakest criteria first and its own words quoted."""
     criteria = judge.engine.ref.criteria_of(key)
@@ -157,14 +162,7 @@ def plan(judge: OralJudge, key: str, report: Report | None) -> list[Planned]:
             planned.append((1, order, Planned(crit, crit.attendus[0])))
             continue
         results = {r.id: r for r in verdict.attendus}
-
-        def weakness(
-            att: Attendu, results: dict[str, AttenduResult] = results, crit: Criterion = crit
-        ) -> tuple[int, int]:
-            result = results.get(att.id)
-            return (STATUS_ORDER[result.status] if result else 1, crit.attendus.index(att))
-
-        att = min(crit.attendus, key=weakness)
+        att = _weakest(crit, results)
         result = results.get(att.id)
         quotes = [e.quote for e in result.evidence] if result else []  # the attendu's own evidence, never another's
         claim = _claim(quotes[0]) if quotes else None
