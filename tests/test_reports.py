@@ -25,7 +25,7 @@ from assistant.review.models import (
     ReviewWarning,
     SheetRef,
 )
-from assistant.review.report_docx import _clean, render_docx
+from assistant.review.report_docx import render_docx, xml_safe
 from assistant.review.report_markdown import PRIVACY_NOTE, escape_md, render_markdown
 
 HOSTILE_QUOTE = "Budget total <script>alert(1)</script> | 12 000 €\nligne suivante\x0b fin"
@@ -270,6 +270,6 @@ def test_docx_without_warnings_has_no_warning_section(report: Report) -> None:
 
 
 def test_clean_removes_xml_invalid_characters() -> None:
-    assert _clean("a\x00b\x0bc\x1fd\ufffee\ud800f") == "abcdef"
-    assert _clean("tab\tline\r\nnext") == "tab\tline\nnext"
-    assert _clean("€ œ ’ 😀") == "€ œ ’ 😀"
+    assert xml_safe("a\x00b\x0bc\x1fd\ufffee\ud800f") == "abcdef"
+    assert xml_safe("tab\tline\r\nnext") == "tab\tline\nnext"
+    assert xml_safe("€ œ ’ 😀") == "€ œ ’ 😀"

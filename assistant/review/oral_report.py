@@ -2,7 +2,7 @@
 
 Both formats come from one list of blocks built here, so they always say the same thing. The
 candidate's words (answers, verified quotes, the draft's claims in the questions) are untrusted:
-in Markdown every text goes through `escape_md`, in Word through the DOCX writer's `_clean`.
+in Markdown every text goes through `escape_md`, in Word through the DOCX writer's `xml_safe`.
 Course sheets are named by title only, never by their path in the school's corpus.
 python-docx is imported only when a Word file is asked for.
 """
@@ -178,33 +178,32 @@ def render_oral_markdown(report: OralReport) -> str:
 
 
 def _add_docx(doc: DocxDocument, block: Block, t: dict[str, str]) -> None:
-    from assistant.review.report_docx import _clean, _paragraph
+    from assistant.review.report_docx import add_paragraph, xml_safe
 
     if block.kind in _DOCX_LEVEL:
-        doc.add_heading(_clean(block.text), level=_DOCX_LEVEL[block.kind])
+        doc.add_heading(xml_safe(block.text), level=_DOCX_LEVEL[block.kind])
     elif block.kind == "quote":
-        _paragraph(doc, block.text, style="Quote")
+        add_paragraph(doc, block.text, style="Quote")
     elif block.kind == "note":
-        _paragraph(doc, block.text, italic=True)
+        add_paragraph(doc, block.text, italic=True)
     elif block.kind != "rule":
         style = "List Bullet" if block.kind in _LISTED else None
         paragraph = doc.add_paragraph(style=style)
         if block.label:
-            paragraph.add_run(_clean(block.label) + (" " if block.text else "")).bold = True
+            paragraph.add_run(xml_safe(block.label) + (" " if block.text else "")).bold = True
         text = f"{t['open']}{block.text}{t['close']}" if block.kind == "said" else block.text
-        paragraph.add_run(_clean(text))
+        paragraph.add_run(xml_safe(text))
 
 
 def render_oral_docx(report: OralReport) -> bytes:
     """Return the session's summary as the bytes of a .docx file (built in memory, never on disk)."""
     from docx import Document
 
+    from assistant.review.report_docx import set_properties
+
     t = _strings(report)
     doc = Document()
-    props = doc.core_properties
-    props.title, props.subject = t["title"], f"{report.evaluation} {report.evaluation_title}".strip()[:255]
-    props.author = props.last_modified_by = "Jury Blanc"
-    props.comments = ""
+    set_properties(doc, t["title"], f"{report.evaluation} {report.evaluation_title}".strip())
     for block in build_blocks(report):
         _add_docx(doc, block, t)
     buffer = BytesIO()

@@ -2,7 +2,7 @@
 
 Nothing is written to disk: the caller decides whether the user saves the report.
 Draft text may hold characters XML 1.0 forbids (e.g. a vertical tab pasted from Word);
-every string goes through `_clean` before it reaches python-docx.
+every string goes through `xml_safe` before it reaches python-docx.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ _PPR_AFTER_SHD = (
 # fmt: on
 
 
-def _clean(text: str) -> str:
+def xml_safe(text: str) -> str:
     """Drop the characters XML 1.0 forbids and normalise line breaks to '\\n'."""
     return _XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
@@ -72,19 +72,19 @@ def _shade_paragraph(paragraph: Paragraph, fill: str) -> None:
     p_pr.insert_element_before(_shd(fill), *_PPR_AFTER_SHD)
 
 
-def _paragraph(doc: DocxDocument, text: str, *, style: str | None = None, italic: bool = False) -> Paragraph:
+def add_paragraph(doc: DocxDocument, text: str, *, style: str | None = None, italic: bool = False) -> Paragraph:
     paragraph = doc.add_paragraph(style=style)
-    paragraph.add_run(_clean(text)).italic = italic or None
+    paragraph.add_run(xml_safe(text)).italic = italic or None
     return paragraph
 
 
 def _heading(doc: DocxDocument, text: str, level: int) -> None:
-    doc.add_heading(_clean(text), level=level)
+    doc.add_heading(xml_safe(text), level=level)
 
 
 def _bullets(doc: DocxDocument, items: list[str]) -> None:
     for item in items:
-        _paragraph(doc, item, style="List Bullet")
+        add_paragraph(doc, item, style="List Bullet")
 
 
 def _title(report: Report) -> str:
@@ -94,23 +94,23 @@ def _title(report: Report) -> str:
     return f"Avis indicatif — {report.file} ({evaluation})"
 
 
-def _set_properties(doc: DocxDocument, report: Report) -> None:
-    """Replace python-docx's template metadata; keep it to what the report itself shows."""
+def set_properties(doc: DocxDocument, title: str, subject: str) -> None:
+    """Replace python-docx's template metadata; keep it to what the document itself shows."""
     props = doc.core_properties
-    props.title = _clean(_title(report))[:255]
+    props.title = xml_safe(title)[:255]
+    props.subject = xml_safe(subject)[:255]
     props.author = "Jury Blanc"
     props.last_modified_by = "Jury Blanc"
     props.comments = ""
-    props.subject = "Avis indicatif et formatif"
 
 
 def _add_warning(doc: DocxDocument, warning: ReviewWarning) -> None:
     title = warning_title(warning.code)
     paragraph = doc.add_paragraph()
-    heading = paragraph.add_run(_clean(title) + " : ")
+    heading = paragraph.add_run(xml_safe(title) + " : ")
     heading.bold = True
     heading.font.color.rgb = WARNING_COLOR
-    paragraph.add_run(_clean(warning.message))
+    paragraph.add_run(xml_safe(warning.message))
     _shade_paragraph(paragraph, WARNING_FILL)
 
 
@@ -124,11 +124,11 @@ def _add_warnings(doc: DocxDocument, warnings: list[ReviewWarning]) -> None:
 
 def _add_summary_row(cells: list[_Cell], verdict: CriterionVerdict) -> None:
     code, status, confidence, missing = cells
-    code.text = _clean(verdict.code)
+    code.text = xml_safe(verdict.code)
     status.text = STATUS_FR.get(verdict.status, verdict.status)
     _shade_cell(status, STATUS_FILL[verdict.status])
-    confidence.text = _clean(verdict.certainty)
-    missing.text = _clean(" ; ".join(verdict.missing)) or "—"
+    confidence.text = xml_safe(verdict.certainty)
+    missing.text = xml_safe(" ; ".join(verdict.missing)) or "—"
 
 
 def _add_summary(doc: DocxDocument, criteria: list[CriterionVerdict]) -> None:
@@ -144,12 +144,12 @@ def _add_summary(doc: DocxDocument, criteria: list[CriterionVerdict]) -> None:
 def _add_evidence(doc: DocxDocument, evidence: list[Evidence]) -> None:
     _heading(doc, "Éléments trouvés dans votre document", level=3)
     if not evidence:
-        _paragraph(doc, "Aucun élément probant n'a été trouvé dans votre document pour ce critère.", italic=True)
+        add_paragraph(doc, "Aucun élément probant n'a été trouvé dans votre document pour ce critère.", italic=True)
         return
     for item in evidence:
-        _paragraph(doc, item.quote, style="Quote")
+        add_paragraph(doc, item.quote, style="Quote")
         if item.location.strip():
-            location = _paragraph(doc, item.location, italic=True)
+            location = add_paragraph(doc, item.location, italic=True)
             location.runs[0].font.size = Pt(9)
 
 
@@ -158,7 +158,7 @@ def _add_missing(doc: DocxDocument, missing: list[str]) -> None:
     if missing:
         _bullets(doc, missing)
     else:
-        _paragraph(doc, "Aucun attendu manquant n'a été relevé.", italic=True)
+        add_paragraph(doc, "Aucun attendu manquant n'a été relevé.", italic=True)
 
 
 def _add_advice(doc: DocxDocument, advice: list[str]) -> None:
@@ -174,14 +174,14 @@ def _add_sheets(doc: DocxDocument, sheets: list[SheetRef]) -> None:
     for sheet in sheets:
         paragraph = doc.add_paragraph(style="List Bullet")
         paragraph.add_run("Fiche « ")
-        paragraph.add_run(_clean(sheet.title)).bold = True
+        paragraph.add_run(xml_safe(sheet.title)).bold = True
         paragraph.add_run(" »")
 
 
 def _add_criterion(doc: DocxDocument, verdict: CriterionVerdict) -> None:
     _heading(doc, f"{verdict.code} — {STATUS_FR.get(verdict.status, verdict.status)}", level=2)
-    _paragraph(doc, verdict.referentiel, style="Intense Quote", italic=True)
-    _paragraph(doc, source_line(verdict), italic=True).runs[0].font.size = Pt(9)
+    add_paragraph(doc, verdict.referentiel, style="Intense Quote", italic=True)
+    add_paragraph(doc, source_line(verdict), italic=True).runs[0].font.size = Pt(9)
     _add_evidence(doc, verdict.evidence)
     _add_missing(doc, verdict.missing)
     _add_advice(doc, verdict.advice)
@@ -190,16 +190,16 @@ def _add_criterion(doc: DocxDocument, verdict: CriterionVerdict) -> None:
 
 def _add_closing(doc: DocxDocument, report: Report) -> None:
     _heading(doc, "À retenir", level=1)
-    _paragraph(doc, report.disclaimer, italic=True)
-    _paragraph(doc, PRIVACY_NOTE, italic=True)
+    add_paragraph(doc, report.disclaimer, italic=True)
+    add_paragraph(doc, PRIVACY_NOTE, italic=True)
 
 
 def render_docx(report: Report) -> bytes:
     """Return the formative report as the bytes of a .docx file."""
     doc = Document()
-    _set_properties(doc, report)
-    doc.add_heading(_clean(_title(report)), level=0)
-    _paragraph(doc, report.disclaimer, italic=True)
+    set_properties(doc, _title(report), "Avis indicatif et formatif")
+    doc.add_heading(xml_safe(_title(report)), level=0)
+    add_paragraph(doc, report.disclaimer, italic=True)
     _add_warnings(doc, report.warnings)
     _add_summary(doc, report.criteria)
     _heading(doc, "Détail par critère", level=1)
