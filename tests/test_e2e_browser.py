@@ -125,6 +125,15 @@ def criterion_expanders(page: Page) -> list[str]:
     return sorted({m.group(1) for label in labels if (m := re.search(r"— (CR\d+(?:-\d)?) ·", label))})
 
 
+def download(page: Page, button: str) -> Path:
+    """Click the download button ``button`` and keep the file in tests/artifacts/ under its suggested name."""
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name=button).click()
+    saved = ARTIFACTS / info.value.suggested_filename
+    info.value.save_as(str(saved))
+    return saved
+
+
 def screenshot(page: Page, name: str) -> Path:
     """A tall capture (Streamlit scrolls inside its main container, so grow the viewport)."""
     path = ARTIFACTS / name
@@ -162,12 +171,8 @@ def test_question_then_check_e2_and_download_the_word_report(server: str, browse
         expect(page.get_by_text("ni stocké ni indexé").first).to_be_visible()
         expect(page.get_by_text("Seul le jury de certification évalue votre travail").first).to_be_visible()
 
-        with page.expect_download(timeout=30_000) as info:
-            page.get_by_role("button", name="Télécharger le rapport (Word)").click()
-        download = info.value
-        assert download.suggested_filename == "avis-E2-e2_tableaux_microbrasserie.docx"
-        saved = ARTIFACTS / download.suggested_filename
-        download.save_as(str(saved))
+        saved = download(page, "Télécharger le rapport (Word)")
+        assert saved.name == "avis-E2-e2_tableaux_microbrasserie.docx"
         word = Document(str(saved))
         text = "\n".join(p.text for p in word.paragraphs) + "\n".join(
             cell.text for table in word.tables for row in table.rows for cell in row.cells

@@ -12,7 +12,7 @@ import re
 import pytest
 import test_e2e_browser as browser_tests
 from playwright.sync_api import Browser, Locator, Page, expect
-from test_e2e_browser import ARTIFACTS, DRAFTS, check_draft, go_to, open_app, screenshot, wait_idle, wait_report
+from test_e2e_browser import DRAFTS, check_draft, download, go_to, open_app, screenshot, wait_idle, wait_report
 
 pytestmark = pytest.mark.browser
 
@@ -108,12 +108,8 @@ def test_the_jury_starts_on_the_checked_drafts_gaps_and_the_synthesis_downloads(
         expect(page.get_by_role("heading", name="Synthèse", exact=True)).to_be_visible(timeout=60_000)
         expect(page.get_by_role("heading", name="À travailler en priorité")).to_be_visible()
         wait_idle(page)
-        with page.expect_download(timeout=30_000) as info:
-            page.get_by_role("button", name="Télécharger la synthèse (Markdown)").click()
-        download = info.value
-        assert download.suggested_filename == "jury-blanc-oral-E2.md"
-        saved = ARTIFACTS / download.suggested_filename
-        download.save_as(str(saved))
+        saved = download(page, "Télécharger la synthèse (Markdown)")
+        assert saved.name == "jury-blanc-oral-E2.md"
         text = saved.read_text(encoding="utf-8")
         assert "Synthèse" in text
         for code in asked:
