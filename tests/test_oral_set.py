@@ -1,11 +1,12 @@
 """The mock-jury answers set (evals/oral, issue 24): written blind, labelled per attendu, split once.
 
-Checks its integrity only; how the product does on it is measured by the oral evaluation, not here.
+Round 1 (items without ``round``) came first; round 2 (``round: 2``, style ``paraphrase``) was added
+later and split among its own ids only. Checks the set's integrity only; how the product does on it
+is measured by the oral evaluation, not here.
 """
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 from collections import Counter
 from pathlib import Path
@@ -18,6 +19,7 @@ from assistant.pack import load_pack
 ROOT = Path(__file__).resolve().parent.parent
 ORAL = ROOT / "evals" / "oral"
 STYLES = {"strong": 4, "partial": 4, "short": 2, "hesitant": 2, "off_topic": 2, "recital": 2, "english": 2}
+ROUND_STYLES = {2: {"paraphrase": 4}}  # per evaluation, added by each later round
 
 
 def _items() -> list[dict[str, Any]]:
@@ -48,8 +50,16 @@ def test_each_evaluation_has_every_style_of_answer() -> None:
     for item in _items():
         by_evaluation.setdefault(item["evaluation"], Counter())[item["style"]] += 1
     assert sorted(by_evaluation) == sorted(load_pack().ref.evaluation_keys)
+    expected = Counter(STYLES)
+    for round_styles in ROUND_STYLES.values():
+        expected.update(round_styles)
     for evaluation, styles in by_evaluation.items():
-        assert styles == Counter(STYLES), evaluation
+        assert styles == expected, evaluation
+    for item in _items():  # round 1 has no `round` field; a later round's items carry it and only its styles
+        if "round" in item:
+            assert item["style"] in ROUND_STYLES[item["round"]], item["id"]
+        else:
+            assert item["style"] in STYLES, item["id"]
 
 
 def test_the_split_is_fixed_stratified_and_the_scripts_rule() -> None:
@@ -60,12 +70,20 @@ def test_the_split_is_fixed_stratified_and_the_scripts_rule() -> None:
     recorded: dict[str, str] = yaml.safe_load((ORAL / "splits.yaml").read_text(encoding="utf-8"))
     items = _items()
     assert set(recorded) == {i["id"] for i in items} and set(recorded.values()) == {"tune", "test"}
-    entries = [{"file": i["id"], **{k: i[k] for k in split_drafts.ORAL_STRATA}} for i in items]
-    fresh = copy.deepcopy(entries)
-    split_drafts.assign(fresh, split_drafts.ORAL_STRATA)  # made in one round: the rule gives it back
-    assert {e["file"]: e["split"] for e in fresh} == recorded
-    for stratum in split_drafts.ORAL_STRATA:
-        sizes = Counter(str(e[stratum]) for e in entries)
-        tests = Counter(str(e[stratum]) for e in entries if recorded[e["file"]] == "test")
-        for value, size in sizes.items():
-            assert abs(tests[value] - split_drafts.TEST_SHARE * size) <= 1, (stratum, value)
+    round_of = {i["id"]: i.get("round", 1) for i in items}  # round 1 items carry no `round` field
+    assert sorted(set(round_of.values())) == [1, *sorted(ROUND_STYLES)]
+    for current in sorted(set(round_of.values())):  # made round by round, as split_into does it
+        entries = [
+            {"file": i["id"], **{k: i[k] for k in split_drafts.ORAL_STRATA}}
+            | ({"split": recorded[i["id"]]} if round_of[i["id"]] < current else {})  # earlier rounds keep theirs
+            for i in items
+            if round_of[i["id"]] <= current
+        ]
+        split_drafts.assign(entries, split_drafts.ORAL_STRATA)  # the new ids are split among themselves
+        assert {e["file"]: e["split"] for e in entries} == {e["file"]: recorded[e["file"]] for e in entries}, current
+        new = [e for e in entries if round_of[e["file"]] == current]
+        for stratum in split_drafts.ORAL_STRATA:
+            sizes = Counter(str(e[stratum]) for e in new)
+            tests = Counter(str(e[stratum]) for e in new if recorded[e["file"]] == "test")
+            for value, size in sizes.items():
+                assert abs(tests[value] - split_drafts.TEST_SHARE * size) <= 1, (current, stratum, value)
