@@ -13,11 +13,13 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.pack import load_pack
-from assistant.review.oral_judge import Judged, OralJudge, normalise_answer
+from assistant.review.oral_judge import ORAL_FEATURES, Judged, OralJudge, normalise_answer
 from assistant.review.oral_models import AttenduFeedback, OralQuestion
 from assistant.review.oral_session import OralInputError, OralSession
 from assistant.review.service import Reviewer
+from assistant.review.verdict import VerdictModel
 from assistant.settings import Settings
+from assistant.text.labels import FEEDBACK, SUBSTANCE
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIATION = ROOT / "tests" / "fixtures" / "packs" / "mediation"
@@ -71,6 +73,29 @@ def test_reciting_the_referentiel_is_not_an_answer(judge: OralJudge) -> None:
 def test_an_off_topic_answer_is_missing(judge: OralJudge) -> None:
     _, turn = first_turn(judge, "E4", OFF_TOPIC)
     assert [a.status for a in turn.attendus] == ["missing"]  # type: ignore[attr-defined]
+
+
+def always_partial(judge: OralJudge) -> OralJudge:
+    """The real judge with a model that calls every attendu partial (the feedback's wording under test)."""
+    model = VerdictModel(embedding_model="any", features=list(ORAL_FEATURES), mean=[0.0] * len(ORAL_FEATURES),
+                         scale=[1.0] * len(ORAL_FEATURES), coef=[[0.0] * len(ORAL_FEATURES)] * 2,
+                         intercept=[3.0, -3.0], fitted_on="test")  # fmt: skip
+    return OralJudge(judge.engine, model)
+
+
+def test_a_tool_the_pack_does_not_list_still_counts_as_named(judge: OralJudge) -> None:
+    partial = always_partial(judge)
+    crit = judge.engine.ref.criterion("CR5")
+    unnamed = "On branchera le nouvel outil sur le logiciel de paiement et on reprendra les réservations de l'agenda."
+    named = "On branchera Nexudus sur Stripe pour le paiement et on reprendra les réservations de l'agenda."
+    without = FEEDBACK["fr"]["oral_partial_without"].split("{")[0]
+    reasons = {}
+    for answer in (unnamed, named):
+        _, judged = partial.judge(answer, "E2", crit, ["CR5.4"])
+        assert judged[0].feedback.status == "partial"
+        reasons[answer] = judged[0].feedback.reason
+    assert reasons[unnamed].startswith(without) and SUBSTANCE["fr"]["tool"] in reasons[unnamed]
+    assert SUBSTANCE["fr"]["tool"] not in reasons[named], reasons[named]
 
 
 def test_instructions_in_an_answer_are_ignored_and_reported(judge: OralJudge) -> None:

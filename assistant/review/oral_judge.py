@@ -69,6 +69,8 @@ class AnswerIndex:
     index: DraftIndex
     kinds: set[str]
     specifics: int
+    named: bool
+    """The answer names something (a brand, a tool, a person) outside the référentiel's vocabulary."""
     echo: float
     sims: dict[str, float]
 
@@ -153,6 +155,7 @@ class OralJudge:
             index=index,
             kinds=engine.signals.kinds_present(shown, False),
             specifics=engine.signals.specifics(shown, engine.common_words(key)),
+            named=bool(engine.signals.names(shown, engine.common_words(key))),
             echo=len(grams & given) / len(grams) if grams else 0.0,
             sims=sims,
         )
@@ -239,7 +242,11 @@ class OralJudge:
         if status == "missing":
             recital = values.get("echo", 0.0) >= self.engine.settings.echo_max
             return say["oral_recital"] if recital else say["oral_missing"]
-        lacking = [k for k in att.substance if k not in read.kinds and k not in WRITTEN_ONLY]
+        # A tool the pack's vocabulary does not list is still a named tool: never "without named tools" then.
+        lacking = [
+            k for k in att.substance
+            if k not in read.kinds and k not in WRITTEN_ONLY and not (k == "tool" and read.named)
+        ]  # fmt: skip
         if lacking:
             return say["oral_partial_without"].format(missing=", ".join(SUBSTANCE[read.lang][k] for k in lacking))
         return say["oral_partial"]

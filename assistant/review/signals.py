@@ -127,8 +127,14 @@ class Signals:
         count = len(NUMBER.findall(text)) + len(PERCENT.findall(text)) + len(AMOUNT.findall(text))
         count += len(self.tool.findall(folded)) + len(VERBATIM.findall(text))
         count += len(DATE.findall(folded))
-        count += len([m for m in PROPER.findall(text) if len(m) > 2 and fold(m) not in common])
+        count += len(self.names(text, common))
         return count
+
+    def names(self, text: str, common: set[str] | frozenset[str] = frozenset()) -> list[str]:
+        """Capitalised words in mid-sentence (brands, tools, people, places), minus the référentiel's words and ids."""
+        if self.ids is not None:
+            text = self.ids.sub(" ", text)
+        return [m for m in PROPER.findall(text) if len(m) > 2 and fold(m) not in common]
 
 
 KINDS = ("amount", "figure", "date", "tool", "kpi", "role", "reason", "comparison", "verbatim", "structure")
