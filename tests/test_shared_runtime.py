@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import types
 from pathlib import Path
 from typing import Any, cast
 
@@ -111,6 +112,24 @@ def test_a_new_index_version_is_built_while_the_current_runtime_keeps_answering(
     ready = wait_phase(host, "ready")
     assert ready.served is not None and ready.served.runtime.index_version == "v2"
     assert build.calls == 2
+
+
+def test_a_refresh_is_seen_at_once_on_a_machine_that_just_booted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.serve import host as host_module
+    from assistant.settings import ServeSettings
+
+    booted = types.SimpleNamespace(monotonic=lambda: 42.0)  # the host's clock: up 42 s, less than version_check_s
+    monkeypatch.setattr(host_module, "time", booted)
+    build = FakeBuild()
+    build.release.set()
+    host = RuntimeHost(make_settings(tmp_path, serve=ServeSettings(version_check_s=3600.0)), build=build,
+                       version=lambda s: build.version)  # fmt: skip
+    assert wait_phase(host, "ready").served is not None
+    build.version = "v2"
+    host.refresh()
+    assert host.status().phase == "building"
 
 
 def test_one_chroma_client_per_store_even_when_sessions_open_it_together(tmp_path: Path) -> None:

@@ -111,6 +111,10 @@ def explain(exc: BaseException) -> str:
     return UNEXPECTED
 
 
+NEVER = float("-inf")
+"""``_checked_at`` when the index version must be read at the next ``status`` (whatever the clock's origin)."""
+
+
 class RuntimeHost:
     """One runtime per settings per process; every method is safe to call from any session's thread."""
 
@@ -126,7 +130,7 @@ class RuntimeHost:
         self._version = version
         self._cond = threading.Condition()
         self._status = HostStatus("idle")
-        self._checked_at = 0.0
+        self._checked_at = NEVER
         self._builds = 0
 
     @property
@@ -162,7 +166,7 @@ class RuntimeHost:
     def refresh(self) -> None:
         """The index changed in this process (Administration): read its version at the next ``status``."""
         with self._cond:
-            self._checked_at = 0.0
+            self._checked_at = NEVER  # not 0.0: the monotonic clock starts near 0 at boot
 
     # -- internals (called with the condition held) --
 
