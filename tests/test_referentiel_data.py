@@ -176,3 +176,21 @@ def test_every_attendu_has_jury_questions_in_french_and_english(root: Path) -> N
         assert question.fr != question.en, question.fr
         assert attendu.label.lower() not in question.fr.lower(), (attendu.id, question.fr)
     assert len({q.fr for _, q in questions}) == len(questions)  # no question asked twice
+
+
+@pytest.mark.parametrize("root", [Path("corpus"), Path("tests/fixtures/packs/mediation")])
+def test_every_attendu_has_sample_answers_one_in_other_words(root: Path) -> None:
+    """Course knowledge for the mock jury's meaning feature: at least two sample answers per attendu, one of
+    them without any of the attendu's keywords (an answer in the candidate's own words), none repeated."""
+    from assistant.pack.certification import pack_from
+    from assistant.text.fold import fold
+
+    pack = pack_from(Path(__file__).resolve().parent.parent / root)
+    attendus = [a for c in pack.ref.criteria for a in c.attendus]
+    for att in attendus:
+        assert len(att.sample_answers) >= 2, att.id
+        plain = [s for s in att.sample_answers if not any(fold(k) in fold(s) for k in att.keywords)]
+        assert plain, (att.id, att.keywords)
+        assert all(fold(att.label) not in fold(s) for s in att.sample_answers), att.id
+    samples = [s for a in attendus for s in a.sample_answers]
+    assert len(set(samples)) == len(samples)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -151,6 +151,12 @@ class Attendu(_Model):
     shape: Shape | None = Field(None, description="The structure that shows this attendu, when one does.")
     jury_questions: list[JuryQuestion] = Field(
         default_factory=list, max_length=4, description="What a mock jury asks about it at the oral (course knowledge)."
+    )
+    sample_answers: list[Annotated[str, Field(min_length=40, max_length=400)]] = Field(
+        default_factory=list,
+        max_length=4,
+        description="What a prepared candidate says at the oral to show it, for invented cases (course knowledge):"
+        " the mock jury compares an answer with them by meaning. Never shown to the candidate.",
     )
 
 
