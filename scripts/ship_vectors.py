@@ -1,10 +1,11 @@
 """(Re)write the vectors a pack ships for the default embedder: ``<pack>/models/vectors-<slug>.npz``.
 
-Covers what a first ingest and the intent router would embed for the pack's own files: every passage
-ingestion indexes (référentiel and course files), every evidence sentence of those passages, and every
-exemplar of ``routes.yaml`` (as a query). Vectors the current file already holds are reused when it passes
-its check (``--fresh`` embeds everything again). Run it after changing the pack's documents, routes,
-the chunking or the sentence splitter (``tests/test_shipped_vectors.py`` fails until then).
+Covers what a first ingest, the mock jury and the intent router would embed for the pack's own files: every
+passage ingestion indexes (référentiel and course files), every evidence sentence of those passages, every
+sample answer of the attendus, and every exemplar of ``routes.yaml`` (as a query). Vectors the current file
+already holds are reused when it passes its check (``--fresh`` embeds everything again). Run it after
+changing the pack's documents, attendus, routes, the chunking or the sentence splitter
+(``tests/test_shipped_vectors.py`` fails until then).
 
 Run: ``python scripts/ship_vectors.py [--pack corpus] [--fresh]``
 """
@@ -45,7 +46,7 @@ def main() -> None:
     started = time.perf_counter()
     pack = pack_from(settings.corpus_dir)
     chunks = pack_chunks(settings, pack)
-    entries = pack_entries(chunks, pack.routes)
+    entries = pack_entries(chunks, pack.routes, (a for c in pack.ref.criteria for a in c.attendus))
     previous = None if args.fresh else ShippedVectors.load(settings.corpus_dir, embedding)
     embeddings = embedding.embeddings if previous is None else ShippedFirstEmbeddings(embedding.embeddings, previous)
     vectors: dict[tuple[Kind, str], list[float]] = {}
@@ -71,9 +72,11 @@ def main() -> None:
     shipped.save(path)
     check = ShippedVectors.read(path).probe_cosine(embedding.embeddings)
     queries = sum(kind == "query" for kind, _ in entries)
-    sentences = len(entries) - queries - len(passages)
+    samples = {t for c in pack.ref.criteria for a in c.attendus for t in a.sample_answers}
+    sentences = len(entries) - queries - len(passages) - len(samples)
     print(
-        f"{path}: {len(entries)} vectors ({len(passages)} passages, {sentences} sentences, {queries} exemplars),"
+        f"{path}: {len(entries)} vectors ({len(passages)} passages, {sentences} sentences,"
+        f" {len(samples)} sample answers, {queries} exemplars),"
         f" dim {shipped.dim}, {path.stat().st_size / 1024:.0f} KiB, model {embedding.model_id};"
         f" probe cosine {check:.5f}; {time.perf_counter() - started:.1f} s"
         + ("" if previous is None else " (vectors of the previous file reused)")

@@ -81,7 +81,8 @@ def _tamper(path: Path) -> None:
 def test_the_shipped_file_covers_every_passage_sentence_and_exemplar_of_the_pack(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, embeddings="e5-small")
     pack = pack_from(CORPUS)
-    entries = pack_entries(pack_chunks(settings, pack), pack.routes)
+    entries = pack_entries(pack_chunks(settings, pack), pack.routes, (a for c in pack.ref.criteria for a in c.attendus))
+    assert any(text == pack.ref.criteria[0].attendus[0].sample_answers[0] for _, text in entries)
     model_id = make_embeddings("e5-small").model_id
     path = vectors_path(CORPUS, model_id)
     assert path.is_file(), f"{path} is missing: run python scripts/ship_vectors.py"

@@ -73,8 +73,8 @@ class QualityFloors(BaseModel):
 
     # --- mock jury (125 attendu labels of the 70 test answers of evals/oral, offline)
     oral_qw_kappa: float = Field(
-        0.75, description="Quadratic-weighted kappa of the attendu verdicts given to oral answers."
-    )  # measured 0.762 with the paraphrase round (0.804 before it; issue 24 target: 0.75)
+        0.80, description="Quadratic-weighted kappa of the attendu verdicts given to oral answers."
+    )  # measured 0.844 with the sample answers' meaning (0.762 without; issue 24 target: 0.75)
     oral_stuffing_resistance: float = Field(
         0.95, description="Share of attendus of answers reciting the référentiel or the guidance not called covered."
     )  # measured 1.000 (11 attendus)

@@ -27,7 +27,7 @@ from assistant.text.sentences import evidence_sentences
 
 if TYPE_CHECKING:
     from assistant.index.chunks import Chunk
-    from assistant.pack import Routes
+    from assistant.pack import Attendu, Routes
     from assistant.settings import Settings
 
 Kind = Literal["passage", "query"]
@@ -52,14 +52,20 @@ def vectors_path(pack_root: Path, model_id: str) -> Path:
     return pack_root / MODELS_DIR / f"vectors-{model_slug(model_id)}.npz"
 
 
-def pack_entries(chunks: Iterable[Chunk], routes: Routes | None) -> list[tuple[Kind, str]]:
+def pack_entries(
+    chunks: Iterable[Chunk], routes: Routes | None, attendus: Iterable[Attendu] = ()
+) -> list[tuple[Kind, str]]:
     """What a pack ships vectors for, without repeats: each chunk's indexed text and evidence sentences
-    (passages), then the exemplars of its intents (queries)."""
+    (passages), the attendus' sample answers (passages, for the mock jury), then the exemplars of its intents
+    (queries)."""
     entries: dict[tuple[Kind, str], None] = {}
     for chunk in chunks:
         entries[("passage", chunk.text)] = None
         for sentence in evidence_sentences(chunk.body):
             entries[("passage", sentence)] = None
+    for attendu in attendus:
+        for sample in attendu.sample_answers:
+            entries[("passage", sample)] = None
     for intent in routes.intents if routes else []:
         for text in intent.exemplars:
             entries[("query", text)] = None
@@ -234,12 +240,12 @@ class ShippedFirstEmbeddings(Embeddings):
         return self._embed("query", list(texts), lambda todo: embed_kind(self.inner, "query", todo))
 
 
-def shipped_first(settings: Settings, embedding: EmbeddingChoice) -> Embeddings:
+def shipped_first(settings: Settings, embedding: EmbeddingChoice, pack_root: Path | None = None) -> Embeddings:
     """``embedding``'s embedder, taking the pack's shipped vectors first when there are valid ones (and the
-    ``shipped_vectors`` setting allows them)."""
+    ``shipped_vectors`` setting allows them); the pack is the settings' unless ``pack_root`` names another."""
     if not settings.shipped_vectors:
         return embedding.embeddings
-    shipped = ShippedVectors.load(settings.corpus_dir, embedding)
+    shipped = ShippedVectors.load(pack_root or settings.corpus_dir, embedding)
     return embedding.embeddings if shipped is None else ShippedFirstEmbeddings(embedding.embeddings, shipped)
 
 

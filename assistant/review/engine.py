@@ -13,8 +13,12 @@ import math
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
 
 from assistant.index.embeddings import EmbeddingChoice
 from assistant.index.keyword_index import KeywordIndex
@@ -121,6 +125,9 @@ class ReviewEngine:
         self.shapes = ShapeReader(pack.vocab, self.signals, self.settings.shape_share)
         self._attendu_vectors: dict[str, list[float]] = {}
         self._attendu_lock = threading.Lock()
+        self._sample_vectors: dict[str, np.ndarray] = {}
+        self.sample_embeddings: Embeddings | None = None
+        """The embedder of the attendus' sample answers: the pack's shipped vectors first (set by the service)."""
         self.vector_cache: Path | None = None
         """Where the attendus' vectors are kept between processes (set by the service)."""
         self._echo_grams: dict[str, set[tuple[str, ...]]] = {}
@@ -261,6 +268,23 @@ class ReviewEngine:
         if att.id not in self._attendu_vectors:
             self._attendu_vectors[att.id] = self.embedding.embeddings.embed_query(f"{att.label}. {att.evidence}")
         return self._attendu_vectors[att.id]
+
+    def sample_vectors(self, attendus: Sequence[Attendu]) -> dict[str, np.ndarray]:
+        """Each attendu's sample answers embedded as passages, as an answer is (its label and evidence when the
+        pack gives none): one row per sample, embedded once per attendu, the missing ones in one batch."""
+        if self.embedding is None:
+            return {}
+        with self._attendu_lock:  # sessions share the engine: one thread embeds
+            todo = [a for a in attendus if a.id not in self._sample_vectors]
+            if todo:
+                texts = [a.sample_answers or [f"{a.label}. {a.evidence}"] for a in todo]
+                embedder = self.sample_embeddings or self.embedding.embeddings
+                vectors = embedder.embed_documents([t for group in texts for t in group])
+                start = 0
+                for att, group in zip(todo, texts, strict=True):
+                    self._sample_vectors[att.id] = np.asarray(vectors[start : start + len(group)], dtype=np.float64)
+                    start += len(group)
+            return {a.id: self._sample_vectors[a.id] for a in attendus}
 
     def _relevance(self, kw: float, dense: float, foreign: bool) -> float:
         """Keywords carry relevance; meaning adds to it (and carries it for drafts not in French)."""

@@ -1,10 +1,12 @@
 """An oral answer judged by the review engine: a short draft scoped to the attendus a question targets.
 
 The answer goes through the same path as a draft (instruction blocks set aside, passages, keywords and
-meaning, substance, echo of the référentiel). Per targeted attendu, what the engine measured becomes one
-feature row, and an ordinal model fitted on the **tune** split of ``evals/oral`` (scripts/fit_oral_verdict.py)
-gives P(missing), P(partial), P(covered). The evidence rule is the review's: "covered" needs a quote verified
-verbatim in the answer, and an answer that mostly recites the référentiel shows nothing.
+meaning, substance, echo of the référentiel), and its sentences are compared by meaning with the attendu's
+sample answers (pack data: what a prepared candidate says, in other words and about other cases). Per
+targeted attendu, what the engine measured becomes one feature row, and an ordinal model fitted on the
+**tune** split of ``evals/oral`` (scripts/fit_oral_verdict.py) gives P(missing), P(partial), P(covered).
+The evidence rule is the review's: "covered" needs a quote verified verbatim in the answer, and an answer
+that mostly recites the référentiel shows nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from assistant.documents.text import load_text
 from assistant.pack import Attendu, Criterion
@@ -23,6 +27,7 @@ from assistant.review.passages import DraftText, Passage, build_passages
 from assistant.review.quotes import verify_quote
 from assistant.review.verdict import VerdictModel, load_verdict_model
 from assistant.text.labels import FEEDBACK, SUBSTANCE
+from assistant.text.sentences import split_sentences
 
 ORAL_MODEL_FILE = Path("models") / "oral_verdict.json"
 ORAL_FEATURES: tuple[str, ...] = (
@@ -38,6 +43,7 @@ ORAL_FEATURES: tuple[str, ...] = (
     "echo",
     "answer_words",
     "foreign",
+    "sample_sim",
 )
 WRITTEN_ONLY = frozenset({"structure", "lines"})
 """Substance a spoken answer cannot show (a table, enough rows): never asked of an answer in feedback."""
@@ -73,6 +79,8 @@ class AnswerIndex:
     """The answer names something (a brand, a tool, a person) outside the référentiel's vocabulary."""
     echo: float
     sims: dict[str, float]
+    sample_sims: dict[str, float]
+    """Per attendu: the closest meaning between a sentence of the answer and one of the attendu's sample answers."""
 
     @property
     def lang(self) -> str:
@@ -136,6 +144,7 @@ class OralJudge:
         shown = engine.signals.shown(kept)
         grams = trigrams(kept)
         sims: dict[str, float] = {}
+        sample_sims: dict[str, float] = {}
         if engine.embedding is not None and kept:
             limit = engine.settings.dense_chars
             whole = kept[:limit]
@@ -149,6 +158,13 @@ class OralJudge:
                 att_vector = engine.attendu_vector(att)
                 if att_vector is not None:
                     sims[att.id] = sum(a * b for a, b in zip(att_vector, vector, strict=True))
+            sentences = [s[:limit] for s in split_sentences(kept)]
+            if sentences == [whole]:
+                rows = np.asarray([vector], dtype=np.float64)
+            else:
+                rows = np.asarray(engine.embedding.embeddings.embed_documents(sentences or [whole]), dtype=np.float64)
+            for att_id, samples in engine.sample_vectors(crit.attendus).items():
+                sample_sims[att_id] = float((rows @ samples.T).max())
         return AnswerIndex(
             text=text,
             draft=draft,
@@ -158,6 +174,7 @@ class OralJudge:
             named=bool(engine.signals.names(shown, engine.common_words(key))),
             echo=len(grams & given) / len(grams) if grams else 0.0,
             sims=sims,
+            sample_sims=sample_sims,
         )
 
     def features(
@@ -179,6 +196,7 @@ class OralJudge:
             "echo": read.echo,
             "answer_words": math.log1p(read.draft.words) / 10,
             "foreign": 1.0 if read.index.foreign else 0.0,
+            "sample_sim": read.sample_sims.get(att.id, 0.0),
         }
 
     def measure(

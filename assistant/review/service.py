@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.documents import DocumentError, LoadedDocument, LoadLimits, load_document_isolated, sanitize_filename
 from assistant.index.embeddings import EmbeddingChoice
+from assistant.index.shipped import shipped_first
 from assistant.pack import Pack, Referentiel, load_pack
 from assistant.review.engine import ReviewEngine
 from assistant.review.models import CriterionVerdict, Report, ReviewWarning
@@ -67,6 +68,7 @@ class Reviewer:
         engine = ReviewEngine(pack, embedding, review)
         if embedding is not None:
             engine.vector_cache = cache_file(settings.data_dir / "cache", pack, embedding.model_id)
+            engine.sample_embeddings = shipped_first(settings, embedding, pack.root)
         return cls(pack, engine, limits, review, llm)
 
     def check_key(self, key: str) -> str:

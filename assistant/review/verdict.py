@@ -48,7 +48,7 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-EMBEDDER_FEATURES: tuple[str, ...] = ("mean_dense", "dense", "answer_sim", "answer_sim_margin")
+EMBEDDER_FEATURES: tuple[str, ...] = ("mean_dense", "dense", "answer_sim", "answer_sim_margin", "sample_sim")
 """Features whose scale belongs to the embedder the model was fitted with (meaning similarities)."""
 
 
