@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.review.models import STATUS_FR
+from assistant.review.models import CERTAINTY_FR, STATUS_FR
 from assistant.ui import check_page, oral_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,6 +135,8 @@ def test_a_session_without_draft_gives_feedback_refuses_empty_answers_and_ends_o
     quotes = shown_quotes(at)
     assert quotes and all(quote in ANSWER for quote in quotes), quotes
     assert any(str(m.value).startswith("**Ce que le jury aurait aussi voulu entendre :**") for m in at.markdown)
+    certainty = {words for _, words in CERTAINTY_FR}  # how sure each verdict is, in words, as on the check page
+    assert len([c for c in at.caption if any(str(c.value).endswith(w) for w in certainty)]) == len(statuses)
     assert any(str(m.value).startswith("**Fiche à relire :**") for m in at.markdown)
     assert not any(".md" in str(m.value) for m in at.markdown if str(m.value).startswith("**Fiche"))
     after_first = current_question(at)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.review.models import STATUS_EMOJI, STATUS_FR, STATUS_ORDER
+from assistant.review.models import STATUS_EMOJI, STATUS_FR, STATUS_ORDER, certainty_words
 from assistant.ui import check_page, components, state
 from assistant.ui.components import safe, status_label
 
@@ -176,8 +176,7 @@ def _render_attendu(fb: AttenduFeedback) -> None:
     with st.container():
         word = f":{STATUS_COLOUR.get(fb.status, 'gray')}[**{STATUS_FR.get(fb.status, fb.status)}**]"
         st.markdown(f"{STATUS_EMOJI.get(fb.status, '⚪')} {word} — {safe(fb.label)}")
-        if fb.reason:
-            st.caption(safe(fb.reason))
+        st.caption(" · ".join(part for part in (safe(fb.reason), certainty_words(fb.confidence)) if part))
         if fb.quotes:
             st.markdown("**Vos mots :** " + " ".join(f"« {safe(quote)} »" for quote in fb.quotes))
         st.markdown(f"**Ce que le jury aurait aussi voulu entendre :** {safe(fb.wanted)}")
