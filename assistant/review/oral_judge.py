@@ -142,6 +142,7 @@ class OralJudge:
             fact.echo = max(fact.echo, len(own & given) / len(own) if own else 0.0)
         kept = "\n\n".join(p.text for p in draft.passages)  # instruction blocks set aside are not evidence
         shown = engine.signals.shown(kept)
+        common = engine.common_words(key)
         grams = trigrams(kept)
         sims: dict[str, float] = {}
         sample_sims: dict[str, float] = {}
@@ -170,8 +171,8 @@ class OralJudge:
             draft=draft,
             index=index,
             kinds=engine.signals.kinds_present(shown, False),
-            specifics=engine.signals.specifics(shown, engine.common_words(key)),
-            named=bool(engine.signals.names(shown, engine.common_words(key))),
+            specifics=engine.signals.specifics(shown, common),
+            named=bool(engine.signals.names(shown, common)),
             echo=len(grams & given) / len(grams) if grams else 0.0,
             sims=sims,
             sample_sims=sample_sims,
